@@ -1,0 +1,137 @@
+"""The typer application behind ``evo``: run, resume, export, plot, problems."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from evo.errors import EvoError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Evolutionary search for programs, Core War warriors and agent configurations.",
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a config value: KEY.PATH=VALUE (repeatable)."),
+]
+
+
+def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Print an ``EvoError`` as one line on stderr and exit 2, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except EvoError as exc:
+            for line in str(exc).splitlines():
+                err.print(f"error: {line}", markup=False)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def _execute(run: Any, quiet: bool) -> None:
+    from evo.progress import RunProgress
+    from evo.run import summarize
+
+    try:
+        if quiet:
+            reason = run.execute()
+        else:
+            with RunProgress(run.config, run.store.evaluation_count(), err) as progress:
+                reason = run.execute(progress.evaluation, progress.generation)
+    except KeyboardInterrupt:
+        err.print(f"interrupted; continue with: evo resume {run.run_dir}")
+        run.close()
+        raise typer.Exit(130) from None
+    lines = summarize(run, reason)
+    run.close()
+    for line in lines:
+        print(line)
+
+
+@app.command()
+@user_errors
+def run(
+    config: Annotated[Path, typer.Argument(help="Experiment YAML file.")],
+    set_: SetOption = None,
+    run_dir: Annotated[Path | None, typer.Option(help="Where to write the run.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Start an experiment from a YAML config."""
+    from evo.config import load_config
+    from evo.run import Run
+
+    sys.path.insert(0, os.getcwd())
+    experiment = load_config(config, set_ or [])
+    handle = Run.create(experiment, run_dir)
+    out.print(f"run dir: {handle.run_dir}", markup=False)
+    _execute(handle, quiet)
+
+
+@app.command()
+@user_errors
+def resume(
+    run_dir: Annotated[Path, typer.Argument(help="Directory of the run to continue.")],
+    set_: SetOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Continue a stopped or killed run (``--set budget.X=...`` extends it)."""
+    from evo.run import Run
+
+    sys.path.insert(0, os.getcwd())
+    handle = Run.resume(run_dir, set_ or [])
+    done = handle.store.evaluation_count()
+    out.print(f"resuming {run_dir} at generation {handle.engine.generation} "
+              f"({done} evaluations done)", markup=False)  # fmt: skip
+    _execute(handle, quiet)
+
+
+@app.command("export")
+@user_errors
+def export_command(run_dir: Annotated[Path, typer.Argument(help="Run directory.")]) -> None:
+    """Write the run's tables to RUN_DIR/export/*.parquet."""
+    from evo.export import export_run
+
+    for path in export_run(run_dir):
+        out.print(str(path), markup=False)
+
+
+@app.command()
+@user_errors
+def plot(run_dir: Annotated[Path, typer.Argument(help="Run directory.")]) -> None:
+    """Draw the run's figures to RUN_DIR/plots/*.png."""
+    from evo.plots import plot_run
+
+    paths = plot_run(run_dir)
+    if not paths:
+        err.print("nothing to plot yet (no completed generation)")
+    for path in paths:
+        out.print(str(path), markup=False)
+
+
+@app.command()
+@user_errors
+def problems() -> None:
+    """List the registered problems."""
+    from evo.registry import describe_all
+
+    sys.path.insert(0, os.getcwd())
+    rows = describe_all()
+    width = max((len(name) for name, _ in rows), default=0)
+    for name, description in rows:
+        out.print(f"{name.ljust(width)}  {description}", markup=False)

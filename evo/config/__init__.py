@@ -1,0 +1,28 @@
+"""Experiment configuration: models and YAML loading."""
+
+from evo.config.loading import apply_overrides, dump_config, load_config, validate
+from evo.config.models import (
+    BudgetConfig,
+    EloConfig,
+    EvaluationConfig,
+    ExperimentConfig,
+    PopulationConfig,
+    ProblemConfig,
+    SelectionConfig,
+    VariationConfig,
+)
+
+__all__ = [
+    "BudgetConfig",
+    "EloConfig",
+    "EvaluationConfig",
+    "ExperimentConfig",
+    "PopulationConfig",
+    "ProblemConfig",
+    "SelectionConfig",
+    "VariationConfig",
+    "apply_overrides",
+    "dump_config",
+    "load_config",
+    "validate",
+]

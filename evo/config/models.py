@@ -1,0 +1,122 @@
+"""Experiment configuration: pydantic models that reject unknown keys and wrong types."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, model_validator
+
+
+class Strict(BaseModel):
+    """A config section: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ProblemConfig(Strict):
+    """Which problem to evolve: a registered name or ``module:Class``, and its parameters."""
+
+    name: str = Field(min_length=1)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class PopulationConfig(Strict):
+    """Population size (total over islands), offspring per generation, islands."""
+
+    size: PositiveInt = 50
+    offspring: PositiveInt | None = None
+    islands: PositiveInt = 1
+    migration_interval: PositiveInt = 10
+    migration_size: int = Field(default=1, ge=0)
+
+    @model_validator(mode="after")
+    def _islands_fit(self) -> PopulationConfig:
+        if self.size < self.islands:
+            raise ValueError(f"size ({self.size}) must be at least islands ({self.islands})")
+        return self
+
+
+class SelectionConfig(Strict):
+    """Survival (Pareto or ELO) and parent choice."""
+
+    survival: Literal["auto", "pareto", "elo"] = "auto"
+    parents: Literal["tournament", "rank_weighted"] = "tournament"
+    tournament_size: PositiveInt = 2
+    pressure: float = Field(default=3.0, ge=0.0)
+    children_penalty: float = Field(default=1.0, ge=0.0)
+    reference_point: list[float] | None = None
+
+
+class EloConfig(Strict):
+    """Match scheduling and rating fit for ELO mode."""
+
+    matches_per_candidate: int = Field(default=8, ge=1)
+    rematches: int = Field(default=0, ge=0)
+    prior_games: float = Field(default=2.0, gt=0.0)
+    initial: float = 1500.0
+
+
+class VariationConfig(Strict):
+    """Operator mix: operator name to weight.
+
+    Left unset, the problem's classical operators are used: crossover (0.9) and
+    mutation (0.1), whichever of the two the problem defines.
+    """
+
+    operators: dict[str, float] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> VariationConfig:
+        if self.operators is None:
+            return self
+        if not self.operators:
+            raise ValueError("at least one operator is needed")
+        for name, weight in self.operators.items():
+            if weight < 0:
+                raise ValueError(f"weight of {name!r} must be >= 0")
+        if sum(self.operators.values()) <= 0:
+            raise ValueError("operator weights must not all be zero")
+        return self
+
+
+class EvaluationConfig(Strict):
+    """Where and how long evaluations run."""
+
+    backend: Literal["sequential", "loky", "dask"] = "loky"
+    workers: int = Field(default=2, ge=1)
+    timeout: PositiveFloat = 60.0
+    scheduler_address: str | None = None
+
+    @model_validator(mode="after")
+    def _dask_address(self) -> EvaluationConfig:
+        if self.backend == "dask" and not self.scheduler_address:
+            raise ValueError("backend 'dask' needs scheduler_address (e.g. tcp://127.0.0.1:8786)")
+        return self
+
+
+class BudgetConfig(Strict):
+    """When to stop: the first budget reached ends the run."""
+
+    evaluations: PositiveInt | None = None
+    generations: PositiveInt | None = None
+    wall_time: PositiveFloat | None = None
+
+    @model_validator(mode="after")
+    def _some_budget(self) -> BudgetConfig:
+        if self.evaluations is None and self.generations is None and self.wall_time is None:
+            raise ValueError("set at least one of evaluations, generations, wall_time")
+        return self
+
+
+class ExperimentConfig(Strict):
+    """A whole experiment file."""
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    seed: int = 0
+    problem: ProblemConfig
+    population: PopulationConfig = Field(default_factory=PopulationConfig)
+    selection: SelectionConfig = Field(default_factory=SelectionConfig)
+    elo: EloConfig = Field(default_factory=EloConfig)
+    variation: VariationConfig = Field(default_factory=VariationConfig)
+    evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
+    budget: BudgetConfig = Field(default_factory=lambda: BudgetConfig(generations=20))

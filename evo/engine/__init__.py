@@ -1,0 +1,5 @@
+"""The ask/tell engine."""
+
+from evo.engine.engine import Engine, GenerationSummary
+
+__all__ = ["Engine", "GenerationSummary"]

@@ -1,0 +1,154 @@
+"""Tables of a run as polars DataFrames, and their export to parquet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+
+from evo.store import Store
+
+
+def _objective_names(store: Store) -> list[str]:
+    names: dict[str, None] = {}
+    for (text,) in store.db.execute("SELECT objectives FROM evaluations"):
+        names.update(dict.fromkeys(json.loads(text)))
+    return list(names)
+
+
+def candidates(store: Store) -> pl.DataFrame:
+    """One row per candidate: id, operator, generation, island, parents, genome (JSON)."""
+    rows = store.db.execute(
+        "SELECT id, operator, generation, island, parents, genome FROM candidates ORDER BY rowid"
+    ).fetchall()
+    return pl.DataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "operator": [r[1] for r in rows],
+            "generation": [r[2] for r in rows],
+            "island": [r[3] for r in rows],
+            "parents": [json.loads(r[4]) for r in rows],
+            "genome": [r[5] for r in rows],
+        },
+        schema={
+            "id": pl.String, "operator": pl.String, "generation": pl.Int64, "island": pl.Int64,
+            "parents": pl.List(pl.String), "genome": pl.String,
+        },
+    )  # fmt: skip
+
+
+def evaluations(store: Store) -> pl.DataFrame:
+    """One row per evaluation: order, status, one column per objective, time, feedback."""
+    names = _objective_names(store)
+    rows = store.db.execute(
+        "SELECT seq, candidate_id, generation, status, objectives, wall_time, feedback"
+        " FROM evaluations ORDER BY seq"
+    ).fetchall()
+    data: dict[str, list] = {
+        "seq": [r[0] for r in rows],
+        "candidate_id": [r[1] for r in rows],
+        "generation": [r[2] for r in rows],
+        "status": [r[3] for r in rows],
+    }
+    decoded = [json.loads(r[4]) for r in rows]
+    for name in names:
+        data[name] = [values.get(name) for values in decoded]
+    data["wall_time"] = [r[5] for r in rows]
+    data["feedback"] = [r[6] for r in rows]
+    schema = {"seq": pl.Int64, "candidate_id": pl.String, "generation": pl.Int64,
+              "status": pl.String} | {n: pl.Float64 for n in names} | {
+              "wall_time": pl.Float64, "feedback": pl.String}  # fmt: skip
+    return pl.DataFrame(data, schema=schema)
+
+
+def generations(store: Store) -> pl.DataFrame:
+    """One row per generation: cumulative evaluations, time, best/median per objective,
+    best-ever per objective, hypervolume and best rating where defined."""
+    rows = store.db.execute(
+        "SELECT generation, evaluations, elapsed, stats, hypervolume FROM generations"
+        " ORDER BY generation"
+    ).fetchall()
+    records = []
+    for generation, count, elapsed, stats_text, hv in rows:
+        stats = json.loads(stats_text)
+        record = {"generation": generation, "evaluations": count, "elapsed": elapsed,
+                  "hypervolume": hv, "best_rating": stats.get("best_rating"),
+                  "new": stats.get("new"), "matches": stats.get("matches")}  # fmt: skip
+        for name, values in stats.get("objectives", {}).items():
+            for key in ("best", "median", "best_ever"):
+                record[f"{name}_{key}"] = values.get(key)
+        for status in ("ok", "invalid", "error", "timeout"):
+            record[f"n_{status}"] = stats.get("status", {}).get(status, 0)
+        records.append(record)
+    if not records:
+        return pl.DataFrame(schema={"generation": pl.Int64, "evaluations": pl.Int64})
+    return pl.DataFrame(records, infer_schema_length=None).with_columns(
+        pl.col("hypervolume").cast(pl.Float64), pl.col("best_rating").cast(pl.Float64)
+    )
+
+
+def matches(store: Store) -> pl.DataFrame:
+    """Every match: generation, players, outcome for the first."""
+    return pl.read_database(
+        "SELECT generation, a, b, outcome FROM matches ORDER BY id",
+        store.db,
+        schema_overrides={"generation": pl.Int64, "a": pl.String, "b": pl.String,
+                          "outcome": pl.Float64},
+    )  # fmt: skip
+
+
+def ratings(store: Store) -> pl.DataFrame:
+    """Rating of every living player (and reference) at the end of each generation."""
+    return pl.read_database(
+        "SELECT generation, candidate_id, rating, games FROM ratings ORDER BY generation, rating",
+        store.db,
+        schema_overrides={"generation": pl.Int64, "candidate_id": pl.String,
+                          "rating": pl.Float64, "games": pl.Float64},
+    )  # fmt: skip
+
+
+def populations(store: Store) -> pl.DataFrame:
+    """Members of the population after each generation, with their objective values."""
+    rows = store.db.execute("SELECT generation, population FROM generations ORDER BY generation")
+    pairs = [(g, i, cid) for g, text in rows for i, island in enumerate(json.loads(text))
+             for cid in island]  # fmt: skip
+    frame = pl.DataFrame(
+        {"generation": [p[0] for p in pairs], "island": [p[1] for p in pairs],
+         "candidate_id": [p[2] for p in pairs]},
+        schema={"generation": pl.Int64, "island": pl.Int64, "candidate_id": pl.String},
+    )  # fmt: skip
+    values = evaluations(store).drop("seq", "generation", "wall_time", "feedback")
+    return frame.join(values, on="candidate_id", how="left")
+
+
+def llm_calls(store: Store) -> pl.DataFrame:
+    """One row per model call."""
+    return pl.read_database("SELECT * FROM llm_calls ORDER BY id", store.db)
+
+
+TABLES = {
+    "candidates": candidates,
+    "evaluations": evaluations,
+    "generations": generations,
+    "populations": populations,
+    "matches": matches,
+    "ratings": ratings,
+    "llm_calls": llm_calls,
+}
+
+
+def export_run(run_dir: Path) -> list[Path]:
+    """Write every table of the run in ``run_dir`` to ``run_dir/export/<table>.parquet``."""
+    store = Store.in_dir(run_dir)
+    out = Path(run_dir) / "export"
+    out.mkdir(exist_ok=True)
+    written = []
+    try:
+        for name, table in TABLES.items():
+            path = out / f"{name}.parquet"
+            table(store).write_parquet(path)
+            written.append(path)
+    finally:
+        store.close()
+    return written

@@ -1,0 +1,131 @@
+"""Figures of a run. Each plot function draws on a given ``Axes`` so scripts can compose them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from evo import export
+from evo.store import Store
+
+
+def evolution_curve(ax: Any, generations: pl.DataFrame, objective: str, direction: str) -> None:
+    """Best and median of ``objective`` in the population against evaluations."""
+    x = generations["evaluations"]
+    ax.plot(x, generations[f"{objective}_best"], label="best", color="C0")
+    ax.plot(x, generations[f"{objective}_median"], label="median", color="C1", linestyle="--")
+    if f"{objective}_best_ever" in generations.columns:
+        ax.plot(x, generations[f"{objective}_best_ever"], label="best so far", color="C2",
+                linewidth=0.8, alpha=0.7)  # fmt: skip
+    ax.set_xlabel("evaluations")
+    ax.set_ylabel(f"{objective} ({direction})")
+    ax.set_title(f"{objective}")
+    ax.legend(loc="best", fontsize="small")
+    ax.grid(alpha=0.3)
+
+
+def hypervolume_curve(ax: Any, generations: pl.DataFrame, optimum: float | None = None) -> None:
+    """Hypervolume of the population against evaluations, with the true front's if known."""
+    ax.plot(generations["evaluations"], generations["hypervolume"], color="C0", label="population")
+    if optimum:
+        ax.axhline(optimum, color="k", linestyle=":", label="true front")
+        ax.axhline(0.95 * optimum, color="grey", linestyle=":", linewidth=0.8, label="95%")
+    ax.set_xlabel("evaluations")
+    ax.set_ylabel("hypervolume")
+    ax.set_title("hypervolume")
+    ax.legend(loc="lower right", fontsize="small")
+    ax.grid(alpha=0.3)
+
+
+def pareto_snapshots(
+    ax: Any, populations: pl.DataFrame, x: str, y: str, snapshots: int = 5
+) -> None:
+    """The population in objective space at a few generations, early (light) to late (dark)."""
+    import matplotlib as mpl
+
+    gens = populations["generation"].unique().sort().to_list()
+    if not gens:
+        return
+    step = max(1, (len(gens) - 1) // max(snapshots - 1, 1))
+    chosen = sorted(set(gens[::step] + [gens[-1]]))
+    cmap = mpl.colormaps["viridis"]
+    for i, generation in enumerate(chosen):
+        part = populations.filter(pl.col("generation") == generation).drop_nulls([x, y])
+        color = cmap(i / max(len(chosen) - 1, 1))
+        ax.scatter(part[x], part[y], s=8, color=color, label=f"gen {generation}")
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.set_title("population over time")
+    ax.legend(loc="best", fontsize="small", markerscale=2)
+    ax.grid(alpha=0.3)
+
+
+def elo_trajectories(ax: Any, ratings: pl.DataFrame, top: int = 8) -> None:
+    """Rating over generations of the ``top`` best-rated players of the last generation."""
+    if ratings.is_empty():
+        return
+    last = ratings["generation"].max()
+    leaders = (
+        ratings.filter(pl.col("generation") == last)
+        .sort("rating", descending=True)
+        .head(top)["candidate_id"]
+        .to_list()
+    )
+    for cid in leaders:
+        line = ratings.filter(pl.col("candidate_id") == cid).sort("generation")
+        ax.plot(line["generation"], line["rating"], marker=".", markersize=3, label=cid[:8])
+    ax.set_xlabel("generation")
+    ax.set_ylabel("ELO rating")
+    ax.set_title(f"ELO of the top {len(leaders)}")
+    ax.legend(loc="best", fontsize="x-small")
+    ax.grid(alpha=0.3)
+
+
+def plot_run(run_dir: Path) -> list[Path]:
+    """Write the standard figures of a run to ``run_dir/plots``; returns their paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    store = Store.in_dir(run_dir)
+    try:
+        objectives = store.meta("objectives", [])
+        optimum = store.meta("optimal_hypervolume")
+        generations = export.generations(store)
+        populations = export.populations(store)
+        ratings = export.ratings(store)
+    finally:
+        store.close()
+    out = Path(run_dir) / "plots"
+    out.mkdir(exist_ok=True)
+    written: list[Path] = []
+
+    def save(fig: Any, name: str) -> None:
+        fig.tight_layout()
+        path = out / f"{name}.png"
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+        written.append(path)
+
+    if objectives and len(generations) and f"{objectives[0]['name']}_best" in generations.columns:
+        fig, axes = plt.subplots(1, len(objectives), figsize=(5 * len(objectives), 4),
+                                 squeeze=False)  # fmt: skip
+        for ax, objective in zip(axes[0], objectives, strict=True):
+            evolution_curve(ax, generations, objective["name"], objective["direction"])
+        save(fig, "evolution")
+    if "hypervolume" in generations.columns and generations["hypervolume"].drop_nulls().len():
+        fig, ax = plt.subplots(figsize=(6, 4))
+        hypervolume_curve(ax, generations, optimum)
+        save(fig, "hypervolume")
+    if len(objectives) >= 2 and len(populations):
+        fig, ax = plt.subplots(figsize=(6, 5))
+        pareto_snapshots(ax, populations, objectives[0]["name"], objectives[1]["name"])
+        save(fig, "pareto_front")
+    if not ratings.is_empty():
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        elo_trajectories(ax, ratings)
+        save(fig, "elo")
+    return written

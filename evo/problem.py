@@ -1,0 +1,102 @@
+"""The ``Problem`` extension point: what a user's adapter fills in."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from evo.records import Evaluation, Genome, Objective, Status
+
+
+class Problem:
+    """Base class of problem adapters.
+
+    Required: ``objectives``, ``seeds`` and ``evaluate``. Everything else is an
+    optional hook whose default does nothing or declares the feature absent.
+
+    Attributes:
+        name: short registered name (also the ``evo problems`` listing).
+        description: one line for ``evo problems`` and the default ``describe()``.
+        objectives: the objectives ``evaluate`` reports, with their directions.
+        hypervolume_reference: reference point for hypervolume, in objective units.
+        optimal_hypervolume: hypervolume of the true front at that point, when known.
+    """
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    objectives: Sequence[Objective] = ()
+    hypervolume_reference: Sequence[float] | None = None
+    optimal_hypervolume: float | None = None
+
+    def seeds(self, rng: np.random.Generator, n: int) -> list[Genome]:
+        """Return ``n`` initial genomes (fewer is allowed: the engine mutates them to fill)."""
+        raise NotImplementedError
+
+    def evaluate(self, genome: Genome) -> Evaluation | Mapping[str, float]:
+        """Evaluate one genome: an ``Evaluation`` or a mapping of objective values."""
+        raise NotImplementedError
+
+    def mutate(self, genome: Genome, rng: np.random.Generator) -> Genome:
+        """Classical mutation. Optional."""
+        raise NotImplementedError
+
+    def crossover(self, a: Genome, b: Genome, rng: np.random.Generator) -> Genome:
+        """Classical crossover of two parents. Optional."""
+        raise NotImplementedError
+
+    def match(self, a: Genome, b: Genome) -> float:
+        """Play ``a`` against ``b``; the score of ``a`` in [0, 1]. Optional (enables ELO)."""
+        raise NotImplementedError
+
+    def opponents(self) -> list[Genome]:
+        """Fixed reference opponents every new candidate plays in ELO mode."""
+        return []
+
+    def describe(self) -> str:
+        """Task text for prompts."""
+        return self.description
+
+
+def implements(problem: Problem, hook: str) -> bool:
+    """Whether ``problem`` overrides the optional ``hook`` of ``Problem``."""
+    base = getattr(Problem, hook, None)
+    own = getattr(type(problem), hook, None)
+    return own is not None and own is not base
+
+
+def coerce_evaluation(result: Any, objectives: Sequence[Objective]) -> Evaluation:
+    """Turn what ``evaluate`` returned into a checked ``Evaluation``.
+
+    A mapping becomes an ok evaluation. An ok evaluation must report every declared
+    objective as a finite number; otherwise it is recorded as invalid with the reason.
+    """
+    if isinstance(result, Mapping):
+        result = Evaluation(objectives=dict(result))
+    if not isinstance(result, Evaluation):
+        return Evaluation.failure(
+            Status.ERROR, f"evaluate returned {type(result).__name__}, not an Evaluation or dict"
+        )
+    if not result.ok:
+        return result
+    values: dict[str, float] = {}
+    for objective in objectives:
+        if objective.name not in result.objectives:
+            return result.with_fields(
+                status=Status.INVALID, objectives={},
+                feedback=f"objective {objective.name!r} missing from the result",
+            )  # fmt: skip
+        try:
+            value = float(result.objectives[objective.name])
+        except (TypeError, ValueError):
+            value = math.nan
+        if not math.isfinite(value):
+            return result.with_fields(
+                status=Status.INVALID, objectives={},
+                feedback=f"objective {objective.name!r} is not a finite number: "
+                f"{result.objectives[objective.name]!r}",
+            )  # fmt: skip
+        values[objective.name] = value
+    return result.with_fields(objectives=values)

@@ -1,0 +1,76 @@
+"""Find problem adapters by registered short name or by ``module:Class`` path.
+
+Problems register under the ``evo.problems`` entry-point group (see
+``pyproject.toml``), so a user's package can add its own without touching evo.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from functools import lru_cache
+from importlib.metadata import entry_points
+from typing import Any
+
+from evo.errors import ConfigError, ProblemNotFound
+from evo.problem import Problem
+
+GROUP = "evo.problems"
+
+
+@lru_cache(maxsize=1)
+def registered() -> dict[str, str]:
+    """Registered problem names mapped to their ``module:Class`` paths."""
+    return {ep.name: ep.value for ep in entry_points(group=GROUP)}
+
+
+def resolve(spec: str) -> type[Problem]:
+    """The problem class named by ``spec`` (a registered name or ``module:Class``)."""
+    path = registered().get(spec, spec)
+    if ":" not in path:
+        known = ", ".join(sorted(registered())) or "none"
+        raise ProblemNotFound(
+            f"unknown problem {spec!r}: not a registered name ({known}) nor a module:Class path"
+        )
+    module_name, _, attr = path.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ProblemNotFound(f"problem {spec!r}: cannot import module {module_name!r}: {exc}")
+    cls = getattr(module, attr, None)
+    if not (inspect.isclass(cls) and issubclass(cls, Problem)):
+        raise ProblemNotFound(f"problem {spec!r}: {path} is not a subclass of evo.Problem")
+    return cls
+
+
+def check_params(cls: type[Problem], params: dict[str, Any], where: str = "problem.params") -> None:
+    """Reject parameters the problem's constructor does not accept, naming the key."""
+    signature = inspect.signature(cls.__init__)
+    accepted = [name for name in signature.parameters if name != "self"]
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
+    for key in params:
+        if not takes_any and key not in accepted:
+            choices = ", ".join(accepted) or "none"
+            raise ConfigError(f"{where}.{key}: unknown parameter of {cls.__name__} ({choices})")
+
+
+def create(spec: str, params: dict[str, Any] | None = None) -> Problem:
+    """Instantiate the problem ``spec`` with ``params``; bad parameters are config errors."""
+    cls = resolve(spec)
+    params = dict(params or {})
+    check_params(cls, params)
+    try:
+        return cls(**params)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"problem.params: {cls.__name__} rejected the parameters: {exc}")
+
+
+def describe_all() -> list[tuple[str, str]]:
+    """``(name, one-line description)`` of every registered problem, sorted by name."""
+    rows = []
+    for name in sorted(registered()):
+        try:
+            rows.append((name, resolve(name).description or ""))
+        except ProblemNotFound as exc:
+            rows.append((name, f"(unavailable: {exc})"))
+    return rows

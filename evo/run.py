@@ -1,0 +1,183 @@
+"""A run on disk: its directory, store, config snapshot, lock, and the summary at the end."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from evo import registry
+from evo.config import ExperimentConfig, dump_config, validate
+from evo.config.loading import apply_overrides
+from evo.engine import Engine, GenerationSummary
+from evo.errors import ConfigError, RunDirError
+from evo.evaluation import Evaluator, ProblemRef, make_runner
+from evo.problem import Problem
+from evo.records import Evaluation
+from evo.store import DB_NAME, Store
+
+LOCK_NAME = ".lock"
+
+
+def default_run_dir(name: str, root: Path = Path("results")) -> Path:
+    """``results/<name>-<timestamp>`` (with a suffix if that already exists)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate = root / f"{name}-{stamp}"
+    suffix = 1
+    while candidate.exists():
+        suffix += 1
+        candidate = root / f"{name}-{stamp}-{suffix}"
+    return candidate
+
+
+@dataclass
+class Run:
+    """An open run: everything needed to continue it, rebuilt from its directory."""
+
+    run_dir: Path
+    config: ExperimentConfig
+    store: Store
+    problem: Problem
+    engine: Engine
+    lock: Any = field(repr=False)
+
+    @classmethod
+    def create(cls, config: ExperimentConfig, run_dir: Path | None = None) -> Run:
+        """Start a new run in ``run_dir`` (default ``results/<name>-<timestamp>``)."""
+        problem = registry.create(config.problem.name, config.problem.params)
+        run_dir = Path(run_dir) if run_dir else default_run_dir(config.name)
+        if (run_dir / DB_NAME).exists():
+            raise RunDirError(f"{run_dir}: already holds a run; use `evo resume {run_dir}`")
+        run_dir.mkdir(parents=True, exist_ok=True)
+        lock = _lock(run_dir)
+        store = Store.in_dir(run_dir, create=True)
+        store.set_meta("config", config.model_dump(mode="json"))
+        store.set_meta("created", time.time())
+        store.set_meta("status", "running")
+        store.set_meta("objectives", [{"name": o.name, "direction": o.direction}
+                                      for o in problem.objectives])  # fmt: skip
+        store.set_meta("optimal_hypervolume", problem.optimal_hypervolume)
+        (run_dir / "config.yaml").write_text(dump_config(config))
+        return cls._open(run_dir, config, store, problem, lock)
+
+    @classmethod
+    def resume(cls, run_dir: Path, overrides: list[str] | None = None) -> Run:
+        """Reopen the run in ``run_dir``; ``budget.*`` overrides may extend it."""
+        run_dir = Path(run_dir)
+        store = Store.in_dir(run_dir)
+        data = store.meta("config")
+        if data is None:
+            raise RunDirError(f"{run_dir}: the store holds no config; not a complete run")
+        for text in overrides or []:
+            if not text.startswith("budget."):
+                raise ConfigError(f"--set {text!r}: only budget.* can change when resuming")
+        config = validate(apply_overrides(data, list(overrides or [])), f"{run_dir}/{DB_NAME}")
+        if overrides:
+            store.set_meta("config", config.model_dump(mode="json"))
+            (run_dir / "config.yaml").write_text(dump_config(config))
+        lock = _lock(run_dir)
+        problem = registry.create(config.problem.name, config.problem.params)
+        return cls._open(run_dir, config, store, problem, lock)
+
+    @classmethod
+    def _open(
+        cls, run_dir: Path, config: ExperimentConfig, store: Store, problem: Problem, lock: Any
+    ) -> Run:
+        evaluation = config.evaluation
+        runner = make_runner(evaluation.backend, evaluation.workers, evaluation.scheduler_address)
+        ref = ProblemRef(config.problem.name, config.problem.params, problem)
+        evaluator = Evaluator(ref, runner, evaluation.timeout)
+        engine = Engine(problem, config, store, evaluator)
+        return cls(run_dir, config, store, problem, engine, lock)
+
+    def execute(
+        self,
+        on_evaluation: Callable[[Evaluation], None] | None = None,
+        on_generation: Callable[[GenerationSummary], None] | None = None,
+    ) -> str:
+        """Run to the end of the budget; the store says ``finished`` afterwards."""
+        self.store.set_meta("status", "running")
+        try:
+            reason = self.engine.run(on_evaluation, on_generation)
+        except KeyboardInterrupt:
+            self.store.set_meta("status", "interrupted")
+            raise
+        self.store.set_meta("status", "finished")
+        self.store.set_meta("stop_reason", reason)
+        return reason
+
+    def close(self) -> None:
+        """Release workers, the store and the lock."""
+        self.engine.evaluator.runner.close()
+        self.store.close()
+        self.lock.close()
+
+
+def _lock(run_dir: Path) -> Any:
+    handle = open(run_dir / LOCK_NAME, "w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise RunDirError(f"{run_dir}: in use by another evo process") from None
+    return handle
+
+
+def summarize(run: Run, reason: str) -> list[str]:
+    """Closing lines of a run: why it stopped, counts, bests, hypervolume, ratings."""
+    store, problem = run.store, run.problem
+    last = store.last_generation()
+    counts = dict(store.db.execute("SELECT status, COUNT(*) FROM evaluations GROUP BY status"))
+    total = sum(counts.values())
+    lines = [f"stopped: {reason}"]
+    by_status = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    elapsed = last["elapsed"] if last else 0.0
+    generations = last["generation"] + 1 if last else 0
+    lines.append(f"evaluations: {total} ({by_status}); generations: {generations}; "
+                 f"time: {elapsed:.1f} s")  # fmt: skip
+    for objective in problem.objectives:
+        best = (last or {}).get("stats", {}).get("objectives", {}).get(objective.name, {})
+        if best.get("best_ever") is not None:
+            lines.append(f"best {objective.name} ({objective.direction}): {best['best_ever']:.6g}")
+    if last and last["hypervolume"] is not None:
+        lines.append(_hypervolume_line(run, last["hypervolume"]))
+    if run.engine.elo and last:
+        top = store.db.execute(
+            "SELECT candidate_id, rating, games FROM ratings WHERE generation = ? "
+            "ORDER BY rating DESC LIMIT 3", (last["generation"],),
+        ).fetchall()  # fmt: skip
+        ranked = ", ".join(f"{cid} {rating:.0f} ({games:.0f} games)" for cid, rating, games in top)
+        lines.append(f"top ELO: {ranked}")
+    lines.append(f"run dir: {run.run_dir}")
+    return lines
+
+
+def _hypervolume_line(run: Run, hv: float) -> str:
+    reference = run.config.selection.reference_point or run.problem.hypervolume_reference
+    text = f"hypervolume: {hv:.4f} at reference point {tuple(reference or ())}"
+    optimum = run.problem.optimal_hypervolume
+    if optimum:
+        share = hv / optimum
+        verdict = "within 5%" if share >= 0.95 else "NOT within 5%"
+        text += f" = {share:.1%} of the true front's {optimum:.4f} ({verdict})"
+    return text
+
+
+def run_info(run_dir: Path) -> dict[str, Any]:
+    """Status, config and counters of a run directory, without opening it for writing."""
+    store = Store.in_dir(run_dir)
+    try:
+        return {
+            "status": store.meta("status"),
+            "stop_reason": store.meta("stop_reason"),
+            "config": store.meta("config"),
+            "evaluations": store.evaluation_count(),
+            "last": json.loads(json.dumps(store.last_generation(), default=str)),
+        }
+    finally:
+        store.close()

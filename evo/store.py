@@ -1,0 +1,296 @@
+"""The run store: one SQLite file (WAL) per run holding everything a resume needs.
+
+Every write that matters is its own committed transaction, so a run killed at any
+moment loses at most the work in flight and never records an evaluation twice
+(``evaluations.candidate_id`` is the primary key).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from evo.errors import RunDirError
+from evo.records import Candidate, Evaluation, Match, Status, canonical_json
+
+DB_NAME = "run.sqlite"
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS candidates (
+    id TEXT PRIMARY KEY, genome TEXT NOT NULL, parents TEXT NOT NULL, operator TEXT NOT NULL,
+    generation INTEGER NOT NULL, island INTEGER NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS asks (
+    generation INTEGER PRIMARY KEY, rng_state TEXT NOT NULL, new INTEGER NOT NULL,
+    created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS proposals (
+    generation INTEGER NOT NULL, slot INTEGER NOT NULL, candidate_id TEXT NOT NULL,
+    PRIMARY KEY (generation, slot));
+CREATE TABLE IF NOT EXISTS evaluations (
+    candidate_id TEXT PRIMARY KEY REFERENCES candidates(id), seq INTEGER NOT NULL UNIQUE,
+    generation INTEGER NOT NULL, status TEXT NOT NULL, objectives TEXT NOT NULL,
+    instance_scores TEXT NOT NULL, descriptors TEXT NOT NULL, feedback TEXT NOT NULL,
+    artifacts TEXT NOT NULL, wall_time REAL NOT NULL, finished REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS matches (
+    id INTEGER PRIMARY KEY, generation INTEGER NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,
+    outcome REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS ratings (
+    generation INTEGER NOT NULL, candidate_id TEXT NOT NULL, rating REAL NOT NULL,
+    games REAL NOT NULL, PRIMARY KEY (generation, candidate_id));
+CREATE TABLE IF NOT EXISTS generations (
+    generation INTEGER PRIMARY KEY, evaluations INTEGER NOT NULL, elapsed REAL NOT NULL,
+    population TEXT NOT NULL, stats TEXT NOT NULL, hypervolume REAL, rng_state TEXT NOT NULL,
+    finished REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS llm_calls (
+    id INTEGER PRIMARY KEY, time REAL NOT NULL, model TEXT NOT NULL, operator TEXT,
+    candidate_id TEXT, prompt_tokens INTEGER, completion_tokens INTEGER, cost REAL,
+    latency REAL, status TEXT NOT NULL, error TEXT);
+CREATE INDEX IF NOT EXISTS matches_by_generation ON matches (generation);
+"""
+
+
+def _loads(text: str | None) -> Any:
+    return json.loads(text) if text else {}
+
+
+class Store:
+    """Typed access to a run's SQLite database."""
+
+    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise RunDirError(f"{self.path.parent}: not a run directory (no {DB_NAME})")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        if create:
+            self.db.executescript(SCHEMA)
+            self.set_meta("schema_version", SCHEMA_VERSION)
+        elif self.meta("schema_version") is None:
+            raise RunDirError(f"{self.path}: not an evo run database")
+
+    @classmethod
+    def in_dir(cls, run_dir: str | Path, *, create: bool = False) -> Store:
+        """The store of ``run_dir``."""
+        run_dir = Path(run_dir)
+        if not create and not run_dir.is_dir():
+            raise RunDirError(f"{run_dir}: no such run directory")
+        try:
+            return cls(run_dir / DB_NAME, create=create)
+        except sqlite3.DatabaseError as exc:
+            raise RunDirError(f"{run_dir / DB_NAME}: not an evo run database ({exc})") from None
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One committed transaction (rolled back on error)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # meta -----------------------------------------------------------------
+    def set_meta(self, key: str, value: Any) -> None:
+        """Store a JSON value under ``key``."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, json.dumps(value))
+        )
+
+    def meta(self, key: str, default: Any = None) -> Any:
+        """The JSON value stored under ``key``."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise RunDirError(f"{self.path}: not an evo run database ({exc})") from None
+        return json.loads(row[0]) if row else default
+
+    # asks and candidates ----------------------------------------------------
+    def _insert_candidates(self, db: sqlite3.Connection, candidates: Iterable[Candidate]) -> None:
+        now = time.time()
+        db.executemany(
+            "INSERT OR IGNORE INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (c.id, canonical_json(c.genome), json.dumps(list(c.parents)), c.operator,
+                 c.generation, c.island, now)
+                for c in candidates
+            ],
+        )  # fmt: skip
+
+    def record_candidates(self, candidates: Iterable[Candidate]) -> None:
+        """Commit candidates that are not proposals (e.g. fixed reference opponents)."""
+        with self.transaction() as db:
+            self._insert_candidates(db, candidates)
+
+    def record_ask(
+        self, generation: int, proposals: list[Candidate], rng_state: dict, new: int
+    ) -> None:
+        """Commit a generation's proposals, how many are new, and the RNG state after ask."""
+        with self.transaction() as db:
+            self._insert_candidates(db, proposals)
+            db.executemany(
+                "INSERT INTO proposals VALUES (?, ?, ?)",
+                [(generation, slot, c.id) for slot, c in enumerate(proposals)],
+            )
+            db.execute(
+                "INSERT INTO asks VALUES (?, ?, ?, ?)",
+                (generation, json.dumps(rng_state), new, time.time()),
+            )
+
+    def pending_ask(self, generation: int) -> tuple[list[Candidate], dict, int] | None:
+        """Proposals, RNG state and new-candidate count of an asked ``generation``."""
+        row = self.db.execute(
+            "SELECT rng_state, new FROM asks WHERE generation = ?", (generation,)
+        ).fetchone()
+        if row is None:
+            return None
+        ids = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT candidate_id FROM proposals WHERE generation = ? ORDER BY slot",
+                (generation,),
+            )
+        ]
+        found = self.candidates(ids)
+        return [found[i] for i in ids], json.loads(row[0]), row[1]
+
+    def candidates(self, ids: Iterable[str] | None = None) -> dict[str, Candidate]:
+        """Candidates by id (all of them when ``ids`` is None)."""
+        query = "SELECT id, genome, parents, operator, generation, island FROM candidates"
+        if ids is None:
+            rows = self.db.execute(query).fetchall()
+        else:
+            rows = self._select_in(query + " WHERE id IN ({})", list(ids))
+        return {
+            r[0]: Candidate(r[0], json.loads(r[1]), tuple(json.loads(r[2])), r[3], r[4], r[5])
+            for r in rows
+        }
+
+    def children_counts(self) -> dict[str, int]:
+        """How many candidates name each id as a parent."""
+        counts: dict[str, int] = {}
+        for (parents,) in self.db.execute("SELECT parents FROM candidates"):
+            for parent in json.loads(parents):
+                counts[parent] = counts.get(parent, 0) + 1
+        return counts
+
+    # evaluations ------------------------------------------------------------
+    def record_evaluation(self, evaluation: Evaluation, generation: int) -> bool:
+        """Commit one evaluation; False (and nothing written) if it was already stored."""
+        e = evaluation
+        with self.transaction() as db:
+            (seq,) = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM evaluations").fetchone()
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO evaluations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    e.candidate_id, seq, generation, e.status.value, json.dumps(dict(e.objectives)),
+                    json.dumps(dict(e.instance_scores)), json.dumps(dict(e.descriptors)),
+                    e.feedback, json.dumps(dict(e.artifacts)), e.wall_time, time.time(),
+                ),
+            )  # fmt: skip
+        return cursor.rowcount == 1
+
+    def evaluations(self, ids: Iterable[str] | None = None) -> dict[str, Evaluation]:
+        """Stored evaluations by candidate id (all of them when ``ids`` is None)."""
+        query = (
+            "SELECT candidate_id, status, objectives, instance_scores, descriptors, feedback,"
+            " artifacts, wall_time FROM evaluations"
+        )
+        if ids is None:
+            rows = self.db.execute(query + " ORDER BY seq").fetchall()
+        else:
+            rows = self._select_in(query + " WHERE candidate_id IN ({})", list(ids))
+        return {
+            r[0]: Evaluation(
+                r[0],
+                Status(r[1]),
+                _loads(r[2]),
+                _loads(r[3]),
+                _loads(r[4]),
+                r[5],
+                _loads(r[6]),
+                r[7],
+            )
+            for r in rows
+        }
+
+    def evaluated_ids(self) -> list[str]:
+        """Ids of every evaluated candidate."""
+        return [r[0] for r in self.db.execute("SELECT candidate_id FROM evaluations")]
+
+    def evaluation_count(self) -> int:
+        """Number of evaluations performed."""
+        return self.db.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0]
+
+    # matches and ratings ----------------------------------------------------
+    def matches(self) -> list[Match]:
+        """Every match played, in order."""
+        rows = self.db.execute("SELECT a, b, outcome, generation FROM matches ORDER BY id")
+        return [Match(a, b, outcome, generation) for a, b, outcome, generation in rows]
+
+    # generations ------------------------------------------------------------
+    def record_generation(
+        self,
+        generation: int,
+        *,
+        evaluations: int,
+        elapsed: float,
+        population: list[list[str]],
+        stats: dict[str, Any],
+        hypervolume: float | None,
+        rng_state: dict,
+        matches: list[Match],
+        ratings: dict[str, tuple[float, float]],
+    ) -> None:
+        """Commit the end of a generation: survivors, statistics, matches and ratings."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO matches (generation, a, b, outcome) VALUES (?, ?, ?, ?)",
+                [(generation, m.a, m.b, m.outcome) for m in matches],
+            )
+            db.executemany(
+                "INSERT INTO ratings VALUES (?, ?, ?, ?)",
+                [(generation, cid, r, games) for cid, (r, games) in ratings.items()],
+            )
+            db.execute(
+                "INSERT INTO generations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    generation, evaluations, elapsed, json.dumps(population), json.dumps(stats),
+                    hypervolume, json.dumps(rng_state), time.time(),
+                ),
+            )  # fmt: skip
+
+    def last_generation(self) -> dict[str, Any] | None:
+        """The newest completed generation row, decoded, or ``None``."""
+        row = self.db.execute(
+            "SELECT generation, evaluations, elapsed, population, stats, hypervolume, rng_state"
+            " FROM generations ORDER BY generation DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ("generation", "evaluations", "elapsed", "population", "stats", "hypervolume")
+        decoded = dict(zip(keys, row[:6], strict=True))
+        decoded["population"] = json.loads(row[3])
+        decoded["stats"] = json.loads(row[4])
+        decoded["rng_state"] = json.loads(row[6])
+        return decoded
+
+    def _select_in(self, query: str, ids: list[str]) -> list[tuple]:
+        rows: list[tuple] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows += self.db.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall()
+        return rows
