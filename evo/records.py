@@ -7,7 +7,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 Genome = Any
@@ -16,7 +16,7 @@ Genome = Any
 Direction = Literal["max", "min"]
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Outcome of one evaluation. Failures are data, not exceptions."""
 
     OK = "ok"

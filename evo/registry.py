@@ -36,7 +36,9 @@ def resolve(spec: str) -> type[Problem]:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise ProblemNotFound(f"problem {spec!r}: cannot import module {module_name!r}: {exc}")
+        raise ProblemNotFound(
+            f"problem {spec!r}: cannot import module {module_name!r}: {exc}"
+        ) from None
     cls = getattr(module, attr, None)
     if not (inspect.isclass(cls) and issubclass(cls, Problem)):
         raise ProblemNotFound(f"problem {spec!r}: {path} is not a subclass of evo.Problem")
@@ -62,7 +64,9 @@ def create(spec: str, params: dict[str, Any] | None = None) -> Problem:
     try:
         return cls(**params)
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"problem.params: {cls.__name__} rejected the parameters: {exc}")
+        raise ConfigError(
+            f"problem.params: {cls.__name__} rejected the parameters: {exc}"
+        ) from None
 
 
 def describe_all() -> list[tuple[str, str]]:

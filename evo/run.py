@@ -119,7 +119,7 @@ class Run:
 
 
 def _lock(run_dir: Path) -> Any:
-    handle = open(run_dir / LOCK_NAME, "w")
+    handle = open(run_dir / LOCK_NAME, "w")  # noqa: SIM115  (held for the run)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -20,7 +20,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     try:
         value = yaml.safe_load(raw) if raw.strip() else ""
     except yaml.YAMLError as exc:
-        raise ConfigError(f"--set {text!r}: value is not valid YAML: {exc}")
+        raise ConfigError(f"--set {text!r}: value is not valid YAML: {exc}") from None
     return key.strip().split("."), value
 
 

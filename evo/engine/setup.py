@@ -19,7 +19,8 @@ def uses_elo(problem: Problem, config: ExperimentConfig) -> bool:
     has_match = implements(problem, "match")
     if mode == "elo" and not has_match:
         raise ConfigError(
-            f"selection.survival: elo needs a problem with match(); {type(problem).__name__} has none"
+            "selection.survival: elo needs a problem with match(); "
+            f"{type(problem).__name__} has none"
         )
     if mode == "pareto" and not problem.objectives:
         raise ConfigError("selection.survival: pareto needs a problem with objectives")
