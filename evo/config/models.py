@@ -51,6 +51,7 @@ class EloConfig(Strict):
     """Match scheduling and rating fit for ELO mode."""
 
     matches_per_candidate: int = Field(default=8, ge=1)
+    references: bool = True
     rematches: int = Field(default=0, ge=0)
     prior_games: float = Field(default=2.0, gt=0.0)
     initial: float = 1500.0

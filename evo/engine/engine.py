@@ -92,7 +92,7 @@ class Engine:
 
     # state ------------------------------------------------------------------
     def _references(self) -> list[Candidate]:
-        if not self.elo:
+        if not (self.elo and self.config.elo.references):
             return []
         refs = [props.to_candidate(g, operator="reference", generation=-1)
                 for g in self.problem.opponents()]  # fmt: skip
@@ -347,9 +347,8 @@ class Engine:
             "stalled": self.stalled,
         }
         ratings = {}
-        if self.elo:
-            ratings = {cid: self.ratings[cid] for cid in
-                       [m.id for m in members] + [r.id for r in self.references]}  # fmt: skip
+        if self.elo:  # ratings within the surviving population (and the references)
+            ratings = self.ratings = self._fit([m.id for m in members])
             stats["best_rating"] = max((ratings[m.id][0] for m in members), default=None)
         elapsed = self.elapsed
         self.store.record_generation(

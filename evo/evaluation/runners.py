@@ -76,6 +76,15 @@ class LokyRunner(Runner):
             self._executor = get_reusable_executor(max_workers=self.workers, timeout=600)
         return self._executor
 
+    def _submit(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Future:
+        from joblib.externals.loky.process_executor import BrokenProcessPool
+
+        try:
+            return self._pool().submit(fn, *args)
+        except BrokenProcessPool:  # a worker died since the last look: start a fresh pool
+            self._executor = None
+            return self._pool().submit(fn, *args)
+
     def _kill(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, kill_workers=True)
@@ -95,7 +104,7 @@ class LokyRunner(Runner):
                     break
                 queue.popleft()
                 fn, args = tasks[index]
-                future = self._pool().submit(fn, *args)
+                future = self._submit(fn, args)
                 inflight[future] = (index, time.monotonic(), isolated)
                 isolating = isolated
             done, _ = wait(list(inflight), timeout=0.1, return_when=FIRST_COMPLETED)

@@ -1,0 +1,26 @@
+"""Shared fixtures: configs built from dicts, run directories, the `evo` command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import REPO
+
+
+def run_evo(*args: str, cwd: Path | None = None, timeout: float = 300, **kw: Any):
+    """Run the `evo` console script in a subprocess and capture its output."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1", COLUMNS="200")
+    return subprocess.run(
+        [sys.executable, "-c", "from evo.cli import main; main()", *args],
+        cwd=cwd or REPO, env=env, capture_output=True, text=True, timeout=timeout, **kw,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def evo_cli():
+    return run_evo

@@ -1,0 +1,33 @@
+import pytest
+
+from evo import registry
+from evo.errors import ConfigError, ProblemNotFound
+from evo.testing.problems import Sphere
+from problems.zdt1 import ZDT1
+
+
+def test_registered_names_and_paths_resolve():
+    assert registry.resolve("zdt1") is ZDT1
+    assert registry.resolve("evo.testing.problems:Sphere") is Sphere
+    assert ("zdt1", ZDT1.description) in registry.describe_all()
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("nosuch", "not a registered name"),
+        ("nosuch.module:X", "cannot import module"),
+        ("evo.records:Match", "not a subclass of evo.Problem"),
+    ],
+)
+def test_unknown_problems_are_reported(spec, message):
+    with pytest.raises(ProblemNotFound, match=message):
+        registry.resolve(spec)
+
+
+def test_parameters_are_checked_by_name():
+    assert registry.create("zdt1", {"n_var": 10}).n_var == 10
+    with pytest.raises(ConfigError, match=r"problem.params.nvar: unknown parameter of ZDT1"):
+        registry.create("zdt1", {"nvar": 10})
+    with pytest.raises(ConfigError, match="rejected the parameters: n_var must be"):
+        registry.create("zdt1", {"n_var": 1})

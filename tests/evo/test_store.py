@@ -1,0 +1,37 @@
+import sqlite3
+
+import pytest
+
+from evo.errors import RunDirError
+from evo.records import Candidate, Evaluation, Status
+from evo.store import Store
+
+
+def test_round_trip_and_no_double_recording(tmp_path):
+    store = Store.in_dir(tmp_path, create=True)
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    c = Candidate.new({"x": [1, 2]}, parents=("p",), operator="mutation", generation=1)
+    store.record_ask(1, [c], {"state": 1}, new=1)
+    e = Evaluation(c.id, Status.OK, {"f": 1.5}, {"t1": 0.5}, {"d": 2.0}, "fine", {"log": "x"}, 0.1)
+    assert store.record_evaluation(e, 1)
+    assert not store.record_evaluation(e.with_fields(objectives={"f": 9.0}), 1)
+    reopened = Store.in_dir(tmp_path)
+    assert reopened.evaluations()[c.id] == e
+    assert reopened.candidates()[c.id] == c
+    assert reopened.pending_ask(1) == ([c], {"state": 1}, 1)
+    assert reopened.children_counts() == {"p": 1}
+
+
+def test_not_a_run(tmp_path):
+    with pytest.raises(RunDirError, match="no such run directory"):
+        Store.in_dir(tmp_path / "missing")
+    with pytest.raises(RunDirError, match="not a run directory"):
+        Store.in_dir(tmp_path)
+    (tmp_path / "run.sqlite").write_text("garbage" * 100)
+    with pytest.raises(RunDirError, match="not an evo run database"):
+        Store.in_dir(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    sqlite3.connect(other / "run.sqlite").execute("CREATE TABLE t (x)")
+    with pytest.raises(RunDirError, match="not an evo run database"):
+        Store.in_dir(other)
