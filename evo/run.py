@@ -144,6 +144,8 @@ def summarize(run: Run, reason: str) -> list[str]:
         best = (last or {}).get("stats", {}).get("objectives", {}).get(objective.name, {})
         if best.get("best_ever") is not None:
             lines.append(f"best {objective.name} ({objective.direction}): {best['best_ever']:.6g}")
+    if run.problem.objectives and run.engine.members() and not run.engine.elo:
+        lines.append(_best_line(run))
     if last and last["hypervolume"] is not None:
         lines.append(_hypervolume_line(run, last["hypervolume"]))
     if run.engine.elo and last:
@@ -155,6 +157,17 @@ def summarize(run: Run, reason: str) -> list[str]:
         lines.append(f"top ELO: {ranked}")
     lines.append(f"run dir: {run.run_dir}")
     return lines
+
+
+def _best_line(run: Run) -> str:
+    objective = run.problem.objectives[0]
+    valid = [m for m in run.engine.members() if m.evaluation.ok] or run.engine.members()
+    pick = max if objective.direction == "max" else min
+    best = pick(valid, key=lambda m: m.evaluation.objectives.get(objective.name, 0.0))
+    genome = json.dumps(best.candidate.genome)
+    genome = genome if len(genome) <= 120 else genome[:117] + "..."
+    values = ", ".join(f"{k} {v:.6g}" for k, v in best.evaluation.objectives.items())
+    return f"best by {objective.name}: {best.id} ({values}) {genome}"
 
 
 def _hypervolume_line(run: Run, hv: float) -> str:

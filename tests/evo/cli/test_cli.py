@@ -2,6 +2,7 @@
 
 import polars as pl
 import pytest
+
 from support import REPO
 
 EXPERIMENT = """\

@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-from support import make_config
 
 from evo.engine import Engine
 from evo.errors import EvoError, OrderError
@@ -8,6 +7,8 @@ from evo.problem import Problem
 from evo.records import Evaluation, Objective, Status
 from evo.store import Store
 from evo.testing.problems import Faulty, Sphere
+
+from support import make_config
 
 
 def engine_for(tmp_path, problem=None, **sections):

@@ -4,12 +4,13 @@ import itertools
 
 import numpy as np
 from scipy.stats import kendalltau
-from support import REPO
 
 from evo.config import load_config
 from evo.engine import Engine
 from evo.store import Store
 from problems.rps import NASH, PAYOFF, WeightedRPS
+
+from support import REPO
 
 
 def test_the_game_is_non_transitive_and_nash_is_unexploitable():
