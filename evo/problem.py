@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from evo.records import Evaluation, Genome, Objective, Status
+
+if TYPE_CHECKING:
+    from evo.selection.base import Member
+    from evo.store import Store
 
 
 class Problem:
@@ -58,6 +63,15 @@ class Problem:
     def describe(self) -> str:
         """Task text for prompts."""
         return self.description
+
+    def finish(self, run_dir: Path, population: Sequence[Member], store: Store) -> list[str]:
+        """Called once when a run ends, with the final population best first.
+
+        Use it to write artifacts into ``run_dir`` (e.g. champions) or to re-verify the
+        best candidate; record results with ``store.set_meta``. Returns lines for the
+        run's closing summary.
+        """
+        return []
 
 
 def implements(problem: Problem, hook: str) -> bool:

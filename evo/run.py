@@ -19,6 +19,7 @@ from evo.errors import ConfigError, RunDirError
 from evo.evaluation import Evaluator, ProblemRef, make_runner
 from evo.problem import Problem
 from evo.records import Evaluation
+from evo.selection import Member
 from evo.store import DB_NAME, Store
 
 LOCK_NAME = ".lock"
@@ -45,6 +46,7 @@ class Run:
     problem: Problem
     engine: Engine
     lock: Any = field(repr=False)
+    finish_lines: list[str] = field(default_factory=list)
 
     @classmethod
     def create(cls, config: ExperimentConfig, run_dir: Path | None = None) -> Run:
@@ -107,9 +109,16 @@ class Run:
         except KeyboardInterrupt:
             self.store.set_meta("status", "interrupted")
             raise
+        self.finish_lines = self.problem.finish(self.run_dir, self.best_first(), self.store)
         self.store.set_meta("status", "finished")
         self.store.set_meta("stop_reason", reason)
         return reason
+
+    def best_first(self) -> list[Member]:
+        """The final population, best first (islands interleaved by rank)."""
+        islands = self.engine.islands
+        depth = max((len(island) for island in islands), default=0)
+        return [island[i] for i in range(depth) for island in islands if i < len(island)]
 
     def close(self) -> None:
         """Release workers, the store and the lock."""
@@ -155,6 +164,7 @@ def summarize(run: Run, reason: str) -> list[str]:
         ).fetchall()  # fmt: skip
         ranked = ", ".join(f"{cid} {rating:.0f} ({games:.0f} games)" for cid, rating, games in top)
         lines.append(f"top ELO: {ranked}")
+    lines += run.finish_lines
     lines.append(f"run dir: {run.run_dir}")
     return lines
 

@@ -84,6 +84,8 @@ class Engine:
         self.best_ever: dict[str, float] = {}
         self.stalled = 0
         self.stop_reason: str | None = None
+        self.stop_checks: list[Callable[[], str | None]] = []
+        """Extra stop conditions (e.g. a model budget); each returns a reason or None."""
         self._evaluated: set[str] = set(store.evaluated_ids())
         self._elapsed_before = 0.0
         self._session_start = time.monotonic()
@@ -142,6 +144,8 @@ class Engine:
             self.stop_reason = f"wall-time budget reached ({budget.wall_time:g} s)"
         elif self.stalled >= STALL_LIMIT:
             self.stop_reason = f"stalled: no new genome in {STALL_LIMIT} generations"
+        else:
+            self.stop_reason = next(filter(None, (check() for check in self.stop_checks)), None)
         return self.stop_reason is not None
 
     # ask --------------------------------------------------------------------
