@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 
 from evo import export
+from evo.problem import Problem
 from evo.store import Store
 
 
@@ -128,4 +129,15 @@ def plot_run(run_dir: Path) -> list[Path]:
         fig, ax = plt.subplots(figsize=(7, 4.5))
         elo_trajectories(ax, ratings)
         save(fig, "elo")
+    store = Store.in_dir(run_dir)
+    try:
+        written += _problem_class(store).figures(store, out)
+    finally:
+        store.close()
     return written
+
+
+def _problem_class(store: Store) -> type[Problem]:
+    from evo import registry
+
+    return registry.resolve(store.meta("config")["problem"]["name"])

@@ -73,6 +73,14 @@ class Problem:
         """
         return []
 
+    @classmethod
+    def figures(cls, store: Store, out_dir: Path) -> list[Path]:
+        """Problem-specific figures for ``evo plot``, written into ``out_dir``.
+
+        A class method, so plotting needs no problem instance. Returns the files written.
+        """
+        return []
+
 
 def implements(problem: Problem, hook: str) -> bool:
     """Whether ``problem`` overrides the optional ``hook`` of ``Problem``."""
