@@ -117,6 +117,7 @@ def plot(run_dir: Annotated[Path, typer.Argument(help="Run directory.")]) -> Non
     """Draw the run's figures to RUN_DIR/plots/*.png."""
     from evo.plots import plot_run
 
+    sys.path.insert(0, os.getcwd())
     paths = plot_run(run_dir)
     if not paths:
         err.print("nothing to plot yet (no completed generation)")
