@@ -10,9 +10,10 @@ import polars as pl
 from evo.store import Store
 
 
-def _objective_names(store: Store) -> list[str]:
+def _keys(store: Store, column: str) -> list[str]:
+    """Every key used in a JSON column of the evaluations table, in first-seen order."""
     names: dict[str, None] = {}
-    for (text,) in store.db.execute("SELECT objectives FROM evaluations"):
+    for (text,) in store.db.execute(f"SELECT {column} FROM evaluations"):
         names.update(dict.fromkeys(json.loads(text)))
     return list(names)
 
@@ -39,11 +40,13 @@ def candidates(store: Store) -> pl.DataFrame:
 
 
 def evaluations(store: Store) -> pl.DataFrame:
-    """One row per evaluation: order, status, one column per objective, time, feedback."""
-    names = _objective_names(store)
+    """One row per evaluation: order, status, one column per objective, one ``desc_<name>``
+    column per behaviour descriptor, time, feedback."""
+    names = _keys(store, "objectives")
+    descriptors = _keys(store, "descriptors")
     rows = store.db.execute(
-        "SELECT seq, candidate_id, generation, status, objectives, wall_time, feedback"
-        " FROM evaluations ORDER BY seq"
+        "SELECT seq, candidate_id, generation, status, objectives, wall_time, feedback,"
+        " descriptors FROM evaluations ORDER BY seq"
     ).fetchall()
     data: dict[str, list] = {
         "seq": [r[0] for r in rows],
@@ -54,10 +57,14 @@ def evaluations(store: Store) -> pl.DataFrame:
     decoded = [json.loads(r[4]) for r in rows]
     for name in names:
         data[name] = [values.get(name) for values in decoded]
+    described = [json.loads(r[7]) for r in rows]
+    for name in descriptors:
+        data[f"desc_{name}"] = [values.get(name) for values in described]
     data["wall_time"] = [r[5] for r in rows]
     data["feedback"] = [r[6] for r in rows]
     schema = {"seq": pl.Int64, "candidate_id": pl.String, "generation": pl.Int64,
               "status": pl.String} | {n: pl.Float64 for n in names} | {
+              f"desc_{n}": pl.Float64 for n in descriptors} | {
               "wall_time": pl.Float64, "feedback": pl.String}  # fmt: skip
     return pl.DataFrame(data, schema=schema)
 
@@ -74,7 +81,8 @@ def generations(store: Store) -> pl.DataFrame:
         stats = json.loads(stats_text)
         record = {"generation": generation, "evaluations": count, "elapsed": elapsed,
                   "hypervolume": hv, "best_rating": stats.get("best_rating"),
-                  "new": stats.get("new"), "matches": stats.get("matches")}  # fmt: skip
+                  "new": stats.get("new"), "matches": stats.get("matches"),
+                  "coverage": stats.get("coverage")}  # fmt: skip
         for name, values in stats.get("objectives", {}).items():
             for key in ("best", "median", "best_ever"):
                 record[f"{name}_{key}"] = values.get(key)

@@ -84,6 +84,36 @@ def elo_trajectories(ax: Any, ratings: pl.DataFrame, top: int = 8) -> None:
     ax.grid(alpha=0.3)
 
 
+def behaviour_map(
+    ax: Any,
+    population: pl.DataFrame,
+    descriptors: list[str],
+    ranges: list[Any],
+    bins: list[int],
+    objective: str,
+) -> None:
+    """The archive's elites on the first two descriptors, coloured by ``objective``."""
+    import numpy as np
+
+    x, y = (f"desc_{d}" for d in descriptors[:2])
+    part = population.drop_nulls([x, y, objective])
+    grid = np.full((bins[1], bins[0]), np.nan)
+    for xv, yv, q in zip(part[x], part[y], part[objective], strict=True):
+        i = int(
+            np.clip((xv - ranges[0][0]) / (ranges[0][1] - ranges[0][0]) * bins[0], 0, bins[0] - 1)
+        )
+        j = int(
+            np.clip((yv - ranges[1][0]) / (ranges[1][1] - ranges[1][0]) * bins[1], 0, bins[1] - 1)
+        )
+        grid[j, i] = q if np.isnan(grid[j, i]) else max(grid[j, i], q)
+    extent = (ranges[0][0], ranges[0][1], ranges[1][0], ranges[1][1])
+    image = ax.imshow(grid, origin="lower", extent=extent, aspect="auto", cmap="viridis")
+    ax.figure.colorbar(image, ax=ax, label=objective)
+    ax.set_xlabel(descriptors[0])
+    ax.set_ylabel(descriptors[1])
+    ax.set_title(f"behaviour map ({int(np.sum(~np.isnan(grid)))} of {grid.size} cells)")
+
+
 def plot_run(run_dir: Path) -> list[Path]:
     """Write the standard figures of a run to ``run_dir/plots``; returns their paths."""
     import matplotlib
@@ -94,6 +124,7 @@ def plot_run(run_dir: Path) -> list[Path]:
     store = Store.in_dir(run_dir)
     try:
         objectives = store.meta("objectives", [])
+        archive = store.meta("config")["selection"].get("archive")
         optimum = store.meta("optimal_hypervolume")
         generations = export.generations(store)
         populations = export.populations(store)
@@ -129,6 +160,12 @@ def plot_run(run_dir: Path) -> list[Path]:
         fig, ax = plt.subplots(figsize=(7, 4.5))
         elo_trajectories(ax, ratings)
         save(fig, "elo")
+    if archive and len(archive["descriptors"]) >= 2 and objectives and len(populations):
+        last = populations.filter(pl.col("generation") == populations["generation"].max())
+        fig, ax = plt.subplots(figsize=(6, 5))
+        behaviour_map(ax, last, archive["descriptors"], archive["ranges"], archive["bins"],
+                      objectives[0]["name"])  # fmt: skip
+        save(fig, "behaviour_map")
     store = Store.in_dir(run_dir)
     try:
         written += _problem_class(store).figures(store, out)

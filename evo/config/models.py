@@ -36,15 +36,40 @@ class PopulationConfig(Strict):
         return self
 
 
-class SelectionConfig(Strict):
-    """Survival (Pareto or ELO) and parent choice."""
+class ArchiveConfig(Strict):
+    """A MAP-Elites grid over behaviour descriptors: one elite per cell."""
 
-    survival: Literal["auto", "pareto", "elo"] = "auto"
+    descriptors: list[str] = Field(min_length=1)
+    bins: list[PositiveInt]
+    ranges: list[tuple[float, float]]
+
+    @model_validator(mode="after")
+    def _shapes(self) -> ArchiveConfig:
+        n = len(self.descriptors)
+        if len(self.bins) != n or len(self.ranges) != n:
+            raise ValueError(f"bins and ranges need one entry per descriptor ({n})")
+        for name, (low, high) in zip(self.descriptors, self.ranges, strict=True):
+            if not low < high:
+                raise ValueError(f"range of {name!r} must have low < high")
+        return self
+
+
+class SelectionConfig(Strict):
+    """Survival (Pareto, ELO or a MAP-Elites archive) and parent choice."""
+
+    survival: Literal["auto", "pareto", "elo", "map_elites"] = "auto"
+    archive: ArchiveConfig | None = None
     parents: Literal["tournament", "rank_weighted"] = "tournament"
     tournament_size: PositiveInt = 2
     pressure: float = Field(default=3.0, ge=0.0)
     children_penalty: float = Field(default=1.0, ge=0.0)
     reference_point: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _archive(self) -> SelectionConfig:
+        if self.survival == "map_elites" and self.archive is None:
+            raise ValueError("survival 'map_elites' needs an archive (descriptors, bins, ranges)")
+        return self
 
 
 class EloConfig(Strict):

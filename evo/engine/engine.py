@@ -11,13 +11,14 @@ import numpy as np
 
 from evo.config import ExperimentConfig
 from evo.engine import proposals as props
-from evo.engine.setup import build_operators, build_selector, uses_elo
+from evo.engine.setup import build_archive, build_operators, build_selector, uses_elo
 from evo.engine.stats import objective_stats, population_hypervolume, status_counts
 from evo.errors import OrderError
 from evo.evaluation import Evaluator, ProblemRef, SequentialRunner
 from evo.problem import Problem
 from evo.records import Candidate, Evaluation, Match
 from evo.selection import EloSurvival, Member, ParetoSurvival, fit_ratings
+from evo.selection.map_elites import MapElitesSurvival
 from evo.store import Store
 from evo.variation.base import VariationContext
 
@@ -72,6 +73,7 @@ class Engine:
         )
         self.extras = extras or {}
         self.elo = uses_elo(problem, config)
+        self.archive = build_archive(problem, config)
         self.operators = build_operators(problem, config)
         self.children: dict[str, int] = store.children_counts()
         self.selector = build_selector(config, self.children)
@@ -304,6 +306,8 @@ class Engine:
     def _survival(self) -> Callable[[list[Member], int], list[Member]]:
         if self.elo:
             return EloSurvival(self.ratings).survive
+        if self.archive is not None:
+            return MapElitesSurvival(self.archive, self.objectives[0]).survive
         return ParetoSurvival(self.objectives).survive
 
     def _survive(self, offspring: list[Member]) -> None:
@@ -317,6 +321,8 @@ class Engine:
             self.islands[index] = survive(merged, self._island_size(index))
 
     def _island_size(self, index: int) -> int:
+        if self.archive is not None:
+            return self.archive.cells
         size, islands = self.config.population.size, self.config.population.islands
         return size // islands + (index < size % islands)
 
@@ -354,6 +360,8 @@ class Engine:
         if self.elo:  # ratings within the surviving population (and the references)
             ratings = self.ratings = self._fit([m.id for m in members])
             stats["best_rating"] = max((ratings[m.id][0] for m in members), default=None)
+        if self.archive is not None:
+            stats["coverage"] = len(members) / (self.archive.cells * len(self.islands))
         elapsed = self.elapsed
         self.store.record_generation(
             pending.generation, evaluations=len(self._evaluated), elapsed=elapsed,

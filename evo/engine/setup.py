@@ -8,6 +8,7 @@ from evo.config import ExperimentConfig
 from evo.errors import ConfigError
 from evo.problem import Problem, implements
 from evo.selection import RankWeightedSelector, Selector, TournamentSelector
+from evo.selection.map_elites import GridArchive
 from evo.variation import Operator, build_operator, operator_names
 
 DEFAULT_MIX = {"crossover": 0.9, "mutation": 0.1}
@@ -27,6 +28,18 @@ def uses_elo(problem: Problem, config: ExperimentConfig) -> bool:
     if mode == "auto" and not has_match and not problem.objectives:
         raise ConfigError(f"problem {type(problem).__name__} has neither objectives nor match()")
     return mode == "elo" or (mode == "auto" and has_match)
+
+
+def build_archive(problem: Problem, config: ExperimentConfig) -> GridArchive | None:
+    """The MAP-Elites grid when ``selection.survival`` is ``map_elites``."""
+    selection = config.selection
+    if selection.survival != "map_elites" or selection.archive is None:
+        return None
+    if not problem.objectives:
+        raise ConfigError("selection.survival: map_elites ranks elites by the first objective; "
+                          f"{type(problem).__name__} has none")  # fmt: skip
+    archive = selection.archive
+    return GridArchive(archive.descriptors, archive.bins, archive.ranges)
 
 
 def build_operators(problem: Problem, config: ExperimentConfig) -> list[tuple[Operator, float]]:

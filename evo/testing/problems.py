@@ -10,7 +10,7 @@ import time
 import numpy as np
 
 from evo.problem import Problem
-from evo.records import Objective
+from evo.records import Evaluation, Objective
 
 
 class Sphere(Problem):
@@ -39,6 +39,17 @@ class Sphere(Problem):
     def crossover(self, a: list[float], b: list[float], rng: np.random.Generator) -> list[float]:
         mask = rng.random(self.n_var) < 0.5
         return np.where(mask, a, b).tolist()
+
+
+class Described(Sphere):
+    """A sphere whose first two coordinates are reported as behaviour descriptors."""
+
+    name = "described"
+    description = "sum of squares with descriptors x0, x1 (MAP-Elites test problem)"
+
+    def evaluate(self, genome: list[float]) -> Evaluation:
+        loss = super().evaluate(genome)
+        return Evaluation(objectives=loss, descriptors={"x0": genome[0], "x1": genome[1]})
 
 
 def _bucket(salt: str, genome: list[float], modulus: int) -> int:
