@@ -3,6 +3,7 @@ import polars as pl
 from evo.records import Candidate, Evaluation, Objective, Status
 from evo.selection import Member
 from evo.selection.map_elites import GridArchive, MapElitesSurvival
+
 from support import REPO
 
 
