@@ -152,6 +152,8 @@ def export_run(run_dir: Path) -> list[Path]:
     out = Path(run_dir) / "export"
     out.mkdir(exist_ok=True)
     written = []
+    if store.meta("driver") == "red_queen":
+        return _export_rounds(store, Path(run_dir), out)
     try:
         for name, table in TABLES.items():
             path = out / f"{name}.parquet"
@@ -159,4 +161,22 @@ def export_run(run_dir: Path) -> list[Path]:
             written.append(path)
     finally:
         store.close()
+    return written
+
+
+def _export_rounds(store: Store, run_dir: Path, out: Path) -> list[Path]:
+    """A Red Queen run: ``rounds.parquet`` here, and every round's own tables."""
+    from evo.redqueen.driver import round_dir
+    from evo.redqueen.plots import rounds_frame
+
+    try:
+        path = out / "rounds.parquet"
+        rounds_frame(store.meta("rounds", [])).write_parquet(path)
+    finally:
+        store.close()
+    written = [path]
+    index = 0
+    while (round_dir(run_dir, index) / "run.sqlite").exists():
+        written += export_run(round_dir(run_dir, index))
+        index += 1
     return written

@@ -122,6 +122,11 @@ def plot_run(run_dir: Path) -> list[Path]:
     import matplotlib.pyplot as plt
 
     store = Store.in_dir(run_dir)
+    if store.meta("driver") == "red_queen":
+        store.close()
+        from evo.redqueen.plots import plot_red_queen
+
+        return plot_red_queen(run_dir)
     try:
         objectives = store.meta("objectives", [])
         archive = store.meta("config")["selection"].get("archive")

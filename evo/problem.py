@@ -73,6 +73,13 @@ class Problem:
         """
         return []
 
+    def render(self, genome: Genome, info: Mapping[str, Any]) -> tuple[str, str]:
+        """A genome as a file: ``(suffix, text)``; ``info`` (id, lineage, scores) may be
+        written into it as a header. Used for champions."""
+        import json
+
+        return ".json", json.dumps({"info": dict(info), "genome": genome}, indent=2)
+
     @classmethod
     def figures(cls, store: Store, out_dir: Path) -> list[Path]:
         """Problem-specific figures for ``evo plot``, written into ``out_dir``.

@@ -28,7 +28,13 @@ def expected_evaluations(config: ExperimentConfig) -> int | None:
 class RunProgress:
     """Shows generation, evaluations (with rate) and the current bests while a run works."""
 
-    def __init__(self, config: ExperimentConfig, done: int, console: Console | None = None):
+    def __init__(
+        self,
+        config: ExperimentConfig,
+        done: int,
+        console: Console | None = None,
+        label: str = "",
+    ) -> None:
         self.console = console or Console(stderr=True)
         self.progress = Progress(
             TextColumn("[bold]{task.description}"),
@@ -40,9 +46,11 @@ class RunProgress:
             console=self.console,
             transient=False,
         )
+        self.label = f"{label} " if label else ""
         self.task = self.progress.add_task(
-            "gen 0", total=expected_evaluations(config), completed=done, rate="", best=""
-        )
+            f"{self.label}gen 0", total=expected_evaluations(config), completed=done, rate="",
+            best="",
+        )  # fmt: skip
         self.started = time.monotonic()
         self.counted = 0
 
@@ -65,7 +73,7 @@ class RunProgress:
         """Show the closed generation's bests."""
         self.progress.update(
             self.task,
-            description=f"gen {summary.generation}",
+            description=f"{self.label}gen {summary.generation}",
             completed=summary.evaluations,
             best=summary_line(summary.stats, summary.hypervolume),
         )

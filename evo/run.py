@@ -56,7 +56,7 @@ class Run:
         if (run_dir / DB_NAME).exists():
             raise RunDirError(f"{run_dir}: already holds a run; use `evo resume {run_dir}`")
         run_dir.mkdir(parents=True, exist_ok=True)
-        lock = _lock(run_dir)
+        lock = lock_run_dir(run_dir)
         store = Store.in_dir(run_dir, create=True)
         store.set_meta("config", config.model_dump(mode="json"))
         store.set_meta("created", time.time())
@@ -82,7 +82,7 @@ class Run:
         if overrides:
             store.set_meta("config", config.model_dump(mode="json"))
             (run_dir / "config.yaml").write_text(dump_config(config))
-        lock = _lock(run_dir)
+        lock = lock_run_dir(run_dir)
         problem = registry.create(config.problem.name, config.problem.params)
         return cls._open(run_dir, config, store, problem, lock)
 
@@ -127,7 +127,8 @@ class Run:
         self.lock.close()
 
 
-def _lock(run_dir: Path) -> Any:
+def lock_run_dir(run_dir: Path) -> Any:
+    """Hold an exclusive lock on ``run_dir`` (released when the handle is closed)."""
     handle = open(run_dir / LOCK_NAME, "w")  # noqa: SIM115  (held for the run)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

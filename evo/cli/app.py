@@ -54,14 +54,54 @@ def _execute(run: Any, quiet: bool) -> None:
         else:
             with RunProgress(run.config, run.store.evaluation_count(), err) as progress:
                 reason = run.execute(progress.evaluation, progress.generation)
+        lines = summarize(run, reason)
     except KeyboardInterrupt:
         err.print(f"interrupted; continue with: evo resume {run.run_dir}")
-        run.close()
         raise typer.Exit(130) from None
-    lines = summarize(run, reason)
-    run.close()
+    finally:
+        run.close()
     for line in lines:
         print(line)
+    _plot(run.run_dir)
+
+
+def _execute_rounds(driver: Any, quiet: bool) -> None:
+    from evo.progress import RunProgress
+
+    shown: list[RunProgress] = []
+
+    def next_round(index: int, run: Any) -> None:
+        if shown:
+            shown.pop().__exit__(None, None, None)
+        if not quiet:
+            progress = RunProgress(run.config, run.store.evaluation_count(), err,
+                                   label=f"round {index}")  # fmt: skip
+            shown.append(progress.__enter__())
+
+    def forward(method: str) -> Any:
+        return None if quiet else lambda x: getattr(shown[-1], method)(x)
+
+    try:
+        driver.execute(next_round, forward("evaluation"), forward("generation"))
+        lines = driver.summary()
+    except KeyboardInterrupt:
+        err.print(f"interrupted; continue with: evo resume {driver.run_dir}")
+        raise typer.Exit(130) from None
+    finally:
+        if shown:
+            shown.pop().__exit__(None, None, None)
+        driver.close()
+    for line in lines:
+        print(line)
+    _plot(driver.run_dir)
+
+
+def _plot(run_dir: Path) -> None:
+    from evo.plots import plot_run
+
+    paths = plot_run(run_dir)
+    if paths:
+        print(f"plots: {paths[0].parent}")
 
 
 @app.command()
@@ -78,8 +118,15 @@ def run(
 
     sys.path.insert(0, os.getcwd())
     experiment = load_config(config, set_ or [])
+    if experiment.red_queen is not None:
+        from evo.redqueen import RedQueen
+
+        driver = RedQueen.create(experiment, run_dir)
+        print(f"run dir: {driver.run_dir}")
+        _execute_rounds(driver, quiet)
+        return
     handle = Run.create(experiment, run_dir)
-    out.print(f"run dir: {handle.run_dir}", markup=False)
+    print(f"run dir: {handle.run_dir}")
     _execute(handle, quiet)
 
 
@@ -91,9 +138,15 @@ def resume(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
     """Continue a stopped or killed run (``--set budget.X=...`` extends it)."""
+    from evo.redqueen import RedQueen, is_red_queen
     from evo.run import Run
 
     sys.path.insert(0, os.getcwd())
+    if is_red_queen(run_dir):
+        driver = RedQueen.resume(run_dir, set_ or [])
+        print(f"resuming {run_dir} at round {len(driver.rounds())}")
+        _execute_rounds(driver, quiet)
+        return
     handle = Run.resume(run_dir, set_ or [])
     done = handle.store.evaluation_count()
     out.print(f"resuming {run_dir} at generation {handle.engine.generation} "

@@ -8,6 +8,7 @@ from evo.config.models import (
     ExperimentConfig,
     PopulationConfig,
     ProblemConfig,
+    RedQueenConfig,
     SelectionConfig,
     VariationConfig,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "ExperimentConfig",
     "PopulationConfig",
     "ProblemConfig",
+    "RedQueenConfig",
     "SelectionConfig",
     "VariationConfig",
     "apply_overrides",

@@ -134,6 +134,22 @@ class BudgetConfig(Strict):
         return self
 
 
+class RedQueenConfig(Strict):
+    """Rounds of self-play: each round evolves a champion against the earlier champions.
+
+    Each round is an ordinary run (its own directory and store) of the experiment, with
+    the problem parameter ``opponents_param`` set to the initial opponents plus the last
+    ``window`` champions (all of them when ``window`` is unset). ``generality`` holds
+    problem parameters (e.g. a held-out opponent set) under which every champion is
+    evaluated once more, never for selection.
+    """
+
+    rounds: PositiveInt = 5
+    opponents_param: str = "opponents"
+    window: PositiveInt | None = None
+    generality: dict[str, Any] | None = None
+
+
 class ExperimentConfig(Strict):
     """A whole experiment file."""
 
@@ -146,3 +162,4 @@ class ExperimentConfig(Strict):
     variation: VariationConfig = Field(default_factory=VariationConfig)
     evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
     budget: BudgetConfig = Field(default_factory=lambda: BudgetConfig(generations=20))
+    red_queen: RedQueenConfig | None = None

@@ -27,18 +27,21 @@ class WeightedRPS(Problem):
 
     ``match(a, b)`` is the expected score of ``a`` against ``b`` in [0, 1]
     (``0.5 + payoff / 2``), so ratings can be checked against the true expected score.
-    The recorded objective is exploitability: the best pure response's payoff against
-    the strategy (0 at the equilibrium ``NASH``).
+    Exploitability is the best pure response's payoff against the strategy (0 at the
+    equilibrium ``NASH``). Given ``opponents``, the first objective is the mean score
+    against them (what a Red Queen round maximises).
     """
 
     name = "rps"
     description = "weighted rock-paper-scissors mixed strategies: a non-transitive game (ELO demo)"
-    objectives = (Objective("exploitability", "min"),)
 
-    def __init__(self, sigma: float = 0.3) -> None:
+    def __init__(self, sigma: float = 0.3, opponents: list[list[float]] | None = None) -> None:
         if sigma <= 0:
             raise ValueError(f"sigma must be positive, got {sigma}")
         self.sigma = sigma
+        self.fixed = [self.strategy(o) for o in opponents or []]
+        exploitability = Objective("exploitability", "min")
+        self.objectives = (Objective("score"), exploitability) if self.fixed else (exploitability,)
 
     @staticmethod
     def strategy(genome: list[float]) -> np.ndarray:
@@ -56,7 +59,10 @@ class WeightedRPS(Problem):
             p = self.strategy(genome)
         except ValueError as exc:
             return Evaluation.failure(Status.INVALID, str(exc))
-        return Evaluation(objectives={"exploitability": float(np.max(PAYOFF @ p))})
+        objectives = {"exploitability": float(np.max(PAYOFF @ p))}
+        if self.fixed:
+            objectives["score"] = float(np.mean([0.5 + 0.5 * p @ PAYOFF @ o for o in self.fixed]))
+        return Evaluation(objectives=objectives)
 
     def mutate(self, genome: list[float], rng: np.random.Generator) -> list[float]:
         logits = np.log(self.strategy(genome) + 1e-6) + rng.normal(0.0, self.sigma, 3)

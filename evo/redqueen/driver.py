@@ -1,0 +1,238 @@
+"""Red Queen self-play: rounds of evolution, each against the champions before it.
+
+As in the Digital Red Queen paper, round ``k`` evolves a champion that must beat the
+initial opponents and the champions of rounds ``0..k-1`` (or the last ``window`` of
+them). Each round is an ordinary run in ``RUN_DIR/round-KK`` with its own store, so it
+resumes like any run; the top-level store keeps the config and one record per finished
+round (champion, its lineage, its results against every earlier champion, and its
+generality under held-out settings).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evo import registry
+from evo.config import ExperimentConfig, dump_config, validate
+from evo.config.loading import apply_overrides
+from evo.engine import GenerationSummary
+from evo.errors import ConfigError, RunDirError
+from evo.problem import Problem, coerce_evaluation, implements
+from evo.records import Evaluation, Genome
+from evo.run import Run, default_run_dir, lock_run_dir
+from evo.selection import Member
+from evo.store import DB_NAME, Store
+
+DRIVER = "red_queen"
+
+
+def round_dir(run_dir: Path, index: int) -> Path:
+    """Directory of round ``index``."""
+    return run_dir / f"round-{index:02d}"
+
+
+def is_red_queen(run_dir: Path) -> bool:
+    """Whether ``run_dir`` holds a Red Queen run (rather than a single run)."""
+    store = Store.in_dir(run_dir)
+    try:
+        return store.meta("driver") == DRIVER
+    finally:
+        store.close()
+
+
+def lineage(store: Store, candidate_id: str) -> list[dict[str, Any]]:
+    """The champion's line of first parents back to a seed: id, operator, generation."""
+    candidates = store.candidates()
+    chain, current = [], candidates.get(candidate_id)
+    while current is not None:
+        chain.append({"id": current.id, "operator": current.operator,
+                      "generation": current.generation})  # fmt: skip
+        current = candidates.get(current.parents[0]) if current.parents else None
+    return chain
+
+
+def champion_of(run: Run) -> Member:
+    """The best member by the first objective (or by rating in ELO runs)."""
+    ranked = run.best_first()
+    valid = [m for m in ranked if m.evaluation.ok]
+    if not valid:
+        raise RunDirError(f"{run.run_dir}: no valid candidate to crown as champion")
+    if run.engine.elo or not run.problem.objectives:
+        return valid[0]
+    objective = run.problem.objectives[0]
+    sign = objective.sign()
+    return max(valid, key=lambda m: sign * m.evaluation.objectives[objective.name])
+
+
+@dataclass
+class RedQueen:
+    """A Red Queen run on disk."""
+
+    run_dir: Path
+    config: ExperimentConfig
+    store: Store
+    lock: Any = field(repr=False)
+    _generality: Problem | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Any:
+        assert self.config.red_queen is not None
+        return self.config.red_queen
+
+    @classmethod
+    def create(cls, config: ExperimentConfig, run_dir: Path | None = None) -> RedQueen:
+        """Start a Red Queen run (default directory ``results/<name>-<timestamp>``)."""
+        settings = config.red_queen
+        if settings is None:
+            raise ConfigError("red_queen: section missing")
+        problem_class = registry.resolve(config.problem.name)
+        registry.check_params(problem_class, {settings.opponents_param: []})
+        if settings.generality:
+            registry.check_params(problem_class, settings.generality, "red_queen.generality")
+        registry.create(config.problem.name, config.problem.params)
+        run_dir = Path(run_dir) if run_dir else default_run_dir(config.name)
+        if (run_dir / DB_NAME).exists():
+            raise RunDirError(f"{run_dir}: already holds a run; use `evo resume {run_dir}`")
+        run_dir.mkdir(parents=True, exist_ok=True)
+        lock = lock_run_dir(run_dir)
+        store = Store.in_dir(run_dir, create=True)
+        store.set_meta("driver", DRIVER)
+        store.set_meta("config", config.model_dump(mode="json"))
+        store.set_meta("created", time.time())
+        store.set_meta("status", "running")
+        store.set_meta("rounds", [])
+        (run_dir / "config.yaml").write_text(dump_config(config))
+        return cls(run_dir, config, store, lock)
+
+    @classmethod
+    def resume(cls, run_dir: Path, overrides: list[str] | None = None) -> RedQueen:
+        """Reopen a Red Queen run; ``red_queen.rounds`` and ``budget.*`` may be raised."""
+        store = Store.in_dir(run_dir)
+        for text in overrides or []:
+            if not text.startswith(("budget.", "red_queen.rounds")):
+                raise ConfigError(
+                    f"--set {text!r}: only budget.* and red_queen.rounds can change when resuming"
+                )
+        data = apply_overrides(store.meta("config"), list(overrides or []))
+        config = validate(data, f"{run_dir}/{DB_NAME}")
+        if overrides:
+            store.set_meta("config", config.model_dump(mode="json"))
+            (Path(run_dir) / "config.yaml").write_text(dump_config(config))
+        return cls(Path(run_dir), config, store, lock_run_dir(Path(run_dir)))
+
+    def rounds(self) -> list[dict[str, Any]]:
+        """Records of the finished rounds."""
+        return list(self.store.meta("rounds", []))
+
+    def round_config(self, index: int, champions: list[Genome]) -> ExperimentConfig:
+        """The experiment of round ``index``: opponents are the initial ones plus champions."""
+        settings = self.settings
+        data = self.config.model_dump(mode="json")
+        data.pop("red_queen")
+        data["name"] = f"{self.config.name}-round{index:02d}"
+        data["seed"] = self.config.seed + index
+        params = data["problem"]["params"]
+        recent = champions[-settings.window :] if settings.window else champions
+        params[settings.opponents_param] = list(params.get(settings.opponents_param, [])) + recent
+        return validate(data, f"round {index}")
+
+    def execute(
+        self,
+        on_round: Callable[[int, Run], None] | None = None,
+        on_evaluation: Callable[[Evaluation], None] | None = None,
+        on_generation: Callable[[GenerationSummary], None] | None = None,
+    ) -> str:
+        """Run the remaining rounds; returns why the run stopped."""
+        self.store.set_meta("status", "running")
+        rounds = self.rounds()
+        while len(rounds) < self.settings.rounds:
+            index = len(rounds)
+            directory = round_dir(self.run_dir, index)
+            if (directory / DB_NAME).exists():
+                run = Run.resume(directory, [f"budget.{k}={v}" for k, v in
+                                             self.config.budget.model_dump().items()
+                                             if v is not None])  # fmt: skip
+            else:
+                config = self.round_config(index, [r["genome"] for r in rounds])
+                run = Run.create(config, directory)
+            try:
+                if on_round is not None:
+                    on_round(index, run)
+                reason = run.execute(on_evaluation, on_generation)
+                rounds.append(self._record(index, run, reason, rounds))
+            finally:
+                run.close()
+            self.store.set_meta("rounds", rounds)
+        self.store.set_meta("status", "finished")
+        reason = f"all {self.settings.rounds} rounds done"
+        self.store.set_meta("stop_reason", reason)
+        return reason
+
+    def _record(
+        self, index: int, run: Run, reason: str, earlier: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        champion = champion_of(run)
+        genome = champion.candidate.genome
+        problem = run.problem
+        vs_history = []
+        if implements(problem, "match"):
+            vs_history = [float(problem.match(genome, r["genome"])) for r in earlier]
+        record: dict[str, Any] = {
+            "round": index,
+            "champion": champion.id,
+            "genome": genome,
+            "objectives": dict(champion.evaluation.objectives),
+            "descriptors": dict(champion.evaluation.descriptors),
+            "vs_history": vs_history,
+            "evaluations": run.store.evaluation_count(),
+            "stop_reason": reason,
+            "lineage": lineage(run.store, champion.id),
+        }
+        record["generality"] = self._generality_of(genome)
+        header = {k: record[k] for k in ("round", "champion", "objectives", "lineage")}
+        suffix, text = problem.render(genome, header)
+        path = self.run_dir / "champions" / f"round-{index:02d}{suffix}"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+        record["file"] = str(path.relative_to(self.run_dir))
+        return record
+
+    def _generality_of(self, genome: Genome) -> dict[str, Any] | None:
+        settings = self.settings
+        if not settings.generality:
+            return None
+        if self._generality is None:
+            params = {**self.config.problem.params, **settings.generality}
+            self._generality = registry.create(self.config.problem.name, params)
+        problem = self._generality
+        evaluation = coerce_evaluation(problem.evaluate(genome), problem.objectives)
+        return {"status": evaluation.status.value, "objectives": dict(evaluation.objectives),
+                "descriptors": dict(evaluation.descriptors)}  # fmt: skip
+
+    def summary(self) -> list[str]:
+        """One line per round, then the run directory."""
+        lines = []
+        for record in self.rounds():
+            objectives = ", ".join(f"{k} {v:.4g}" for k, v in record["objectives"].items())
+            text = f"round {record['round']}: champion {record['champion']} ({objectives})"
+            history = record["vs_history"]
+            if history:
+                beaten = sum(outcome > 0.5 for outcome in history)
+                text += f"; beats {beaten}/{len(history)} earlier champions"
+            generality = record.get("generality")
+            if generality and generality["objectives"]:
+                held = ", ".join(f"{k} {v:.4g}" for k, v in generality["objectives"].items())
+                text += f"; held-out: {held}"
+            lines.append(text)
+        lines.append(f"champions: {self.run_dir / 'champions'}")
+        lines.append(f"run dir: {self.run_dir}")
+        return lines
+
+    def close(self) -> None:
+        """Release the store and the lock."""
+        self.store.close()
+        self.lock.close()

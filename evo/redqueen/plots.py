@@ -1,0 +1,105 @@
+"""Figures and tables of a Red Queen run: champions against history, generality by round."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from evo.store import Store
+
+
+def rounds_frame(rounds: list[dict[str, Any]]) -> pl.DataFrame:
+    """One row per round: champion, its objectives, mean score against earlier champions,
+    and its held-out (generality) objectives and descriptors."""
+    records = []
+    for r in rounds:
+        history = r["vs_history"]
+        record = {"round": r["round"], "champion": r["champion"], "evaluations": r["evaluations"],
+                  "vs_history_mean": float(np.mean(history)) if history else None,
+                  "beats_history": sum(x > 0.5 for x in history) if history else None}  # fmt: skip
+        record |= {f"champion_{k}": v for k, v in r["objectives"].items()}
+        generality = r.get("generality") or {}
+        record |= {f"heldout_{k}": v for k, v in generality.get("objectives", {}).items()}
+        record |= {f"heldout_{k}": v for k, v in generality.get("descriptors", {}).items()}
+        records.append(record)
+    return pl.DataFrame(records, infer_schema_length=None) if records else pl.DataFrame()
+
+
+def champion_matrix(ax: Any, rounds: list[dict[str, Any]]) -> None:
+    """Score of each round's champion (rows) against every earlier champion (columns)."""
+    n = len(rounds)
+    grid = np.full((n, n), np.nan)
+    for r in rounds:
+        for j, outcome in enumerate(r["vs_history"]):
+            grid[r["round"], j] = outcome
+    image = ax.imshow(grid, origin="lower", cmap="RdYlGn", vmin=0, vmax=1)
+    ax.figure.colorbar(image, ax=ax, label="score of the row champion")
+    for i in range(n):
+        for j in range(i):
+            if not np.isnan(grid[i, j]):
+                ax.text(j, i, f"{grid[i, j]:.2f}", ha="center", va="center", fontsize=7)
+    ax.set_xlabel("earlier champion (round)")
+    ax.set_ylabel("champion (round)")
+    ax.set_title("champions against history")
+
+
+def history_curve(ax: Any, frame: pl.DataFrame) -> None:
+    """Mean score of each champion against all earlier champions, by round."""
+    part = frame.drop_nulls("vs_history_mean")
+    ax.plot(part["round"], part["vs_history_mean"], marker="o", label="mean vs earlier champions")
+    ax.axhline(0.5, color="grey", linestyle=":")
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("round")
+    ax.set_ylabel("score")
+    ax.set_title("champion score against history")
+    ax.grid(alpha=0.3)
+
+
+def generality_curve(ax: Any, frame: pl.DataFrame) -> None:
+    """Held-out measures of each round's champion (e.g. score and win/tie/loss rates)."""
+    columns = [c for c in frame.columns if c.startswith("heldout_")]
+    for column in columns:
+        ax.plot(frame["round"], frame[column], marker="o", label=column.removeprefix("heldout_"))
+    ax.set_xlabel("round")
+    ax.set_title("generality: champions on held-out opponents")
+    ax.legend(loc="best", fontsize="small")
+    ax.grid(alpha=0.3)
+
+
+def plot_red_queen(run_dir: Path) -> list[Path]:
+    """Top-level figures plus each round's own figures."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from evo.plots import plot_run
+    from evo.redqueen.driver import round_dir
+
+    store = Store.in_dir(run_dir)
+    try:
+        rounds = store.meta("rounds", [])
+    finally:
+        store.close()
+    out = Path(run_dir) / "plots"
+    out.mkdir(exist_ok=True)
+    written = []
+    if rounds:
+        frame = rounds_frame(rounds)
+        fig, axes = plt.subplots(1, 3, figsize=(17, 4.5))
+        champion_matrix(axes[0], rounds)
+        history_curve(axes[1], frame)
+        generality_curve(axes[2], frame)
+        fig.tight_layout()
+        path = out / "red_queen.png"
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+        written.append(path)
+    index = 0
+    while (round_dir(run_dir, index) / "run.sqlite").exists():
+        written += plot_run(round_dir(run_dir, index))
+        index += 1
+    return written
