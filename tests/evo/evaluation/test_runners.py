@@ -15,7 +15,10 @@ from evo.evaluation import (
     TaskFailure,
 )
 from evo.records import Candidate, Status
+from evo.run import Run
 from evo.testing.problems import Faulty
+
+from support import make_config
 
 
 def genomes_with(problem, fault, count):
@@ -94,7 +97,7 @@ def test_unpicklable_task_is_a_failure_not_a_crash():
     assert isinstance(results[1][1], TaskFailure) and results[1][1].kind == "error"
 
 
-def test_dask_backend_on_a_local_cluster():
+def test_dask_backend_on_a_local_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
         host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True,
@@ -109,5 +112,16 @@ def test_dask_backend_on_a_local_cluster():
             results = evaluate(runner, problem, good + hang + raises, timeout=1.0)
         finally:
             runner.close()
+        run = Run.create(make_config(
+            problem={"name": SPEC, "params": {"raise_": 4}}, budget={"evaluations": 40},
+            evaluation={"backend": "dask", "scheduler_address": cluster.scheduler_address},
+        ), tmp_path / "run")  # fmt: skip
+        try:
+            run.execute()
+            evaluations = run.store.evaluations()
+        finally:
+            run.close()
     assert [r.status for r in results] == [Status.OK] * 4 + [Status.TIMEOUT, Status.ERROR]
     assert results[0].objectives["loss"] == pytest.approx(problem.evaluate(good[0])["loss"])
+    assert len(evaluations) == 40
+    assert {e.status for e in evaluations.values()} == {Status.OK, Status.ERROR}
