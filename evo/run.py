@@ -52,19 +52,10 @@ class Run:
     def create(cls, config: ExperimentConfig, run_dir: Path | None = None) -> Run:
         """Start a new run in ``run_dir`` (default ``results/<name>-<timestamp>``)."""
         problem = registry.create(config.problem.name, config.problem.params)
-        run_dir = Path(run_dir) if run_dir else default_run_dir(config.name)
-        if (run_dir / DB_NAME).exists():
-            raise RunDirError(f"{run_dir}: already holds a run; use `evo resume {run_dir}`")
-        run_dir.mkdir(parents=True, exist_ok=True)
-        lock = lock_run_dir(run_dir)
-        store = Store.in_dir(run_dir, create=True)
-        store.set_meta("config", config.model_dump(mode="json"))
-        store.set_meta("created", time.time())
-        store.set_meta("status", "running")
+        run_dir, store, lock = new_run_dir(config, run_dir)
         store.set_meta("objectives", [{"name": o.name, "direction": o.direction}
                                       for o in problem.objectives])  # fmt: skip
         store.set_meta("optimal_hypervolume", problem.optimal_hypervolume)
-        (run_dir / "config.yaml").write_text(dump_config(config))
         return cls._open(run_dir, config, store, problem, lock)
 
     @classmethod
@@ -125,6 +116,21 @@ class Run:
         self.engine.evaluator.runner.close()
         self.store.close()
         self.lock.close()
+
+
+def new_run_dir(config: ExperimentConfig, run_dir: Path | None) -> tuple[Path, Store, Any]:
+    """Create and lock a run directory with a fresh store holding the config snapshot."""
+    run_dir = Path(run_dir) if run_dir else default_run_dir(config.name)
+    if (run_dir / DB_NAME).exists():
+        raise RunDirError(f"{run_dir}: already holds a run; use `evo resume {run_dir}`")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    lock = lock_run_dir(run_dir)
+    store = Store.in_dir(run_dir, create=True)
+    store.set_meta("config", config.model_dump(mode="json"))
+    store.set_meta("created", time.time())
+    store.set_meta("status", "running")
+    (run_dir / "config.yaml").write_text(dump_config(config))
+    return run_dir, store, lock
 
 
 def lock_run_dir(run_dir: Path) -> Any:

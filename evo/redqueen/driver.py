@@ -10,7 +10,6 @@ generality under held-out settings).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from evo.engine import GenerationSummary
 from evo.errors import ConfigError, RunDirError
 from evo.problem import Problem, coerce_evaluation, implements
 from evo.records import Evaluation, Genome
-from evo.run import Run, default_run_dir, lock_run_dir
+from evo.run import Run, lock_run_dir, new_run_dir
 from evo.selection import Member
 from evo.store import DB_NAME, Store
 
@@ -94,18 +93,9 @@ class RedQueen:
         if settings.generality:
             registry.check_params(problem_class, settings.generality, "red_queen.generality")
         registry.create(config.problem.name, config.problem.params)
-        run_dir = Path(run_dir) if run_dir else default_run_dir(config.name)
-        if (run_dir / DB_NAME).exists():
-            raise RunDirError(f"{run_dir}: already holds a run; use `evo resume {run_dir}`")
-        run_dir.mkdir(parents=True, exist_ok=True)
-        lock = lock_run_dir(run_dir)
-        store = Store.in_dir(run_dir, create=True)
+        run_dir, store, lock = new_run_dir(config, run_dir)
         store.set_meta("driver", DRIVER)
-        store.set_meta("config", config.model_dump(mode="json"))
-        store.set_meta("created", time.time())
-        store.set_meta("status", "running")
         store.set_meta("rounds", [])
-        (run_dir / "config.yaml").write_text(dump_config(config))
         return cls(run_dir, config, store, lock)
 
     @classmethod
