@@ -118,8 +118,6 @@ class Engine:
             self.best_ever = {k: v["best_ever"] for k, v in last["stats"]["objectives"].items()
                               if v.get("best_ever") is not None}  # fmt: skip
             self.stalled = last["stats"].get("stalled", 0)
-            if self.elo:
-                self.ratings = self._fit([m.id for m in self.members()])
         pending = self.store.pending_ask(self.generation)
         if pending is not None:
             proposals, rng_state, new = pending
