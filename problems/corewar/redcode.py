@@ -14,9 +14,10 @@ import numpy as np
 
 OPCODES: tuple[str, ...] = (
     "DAT", "MOV", "ADD", "SUB", "MUL", "DIV", "MOD", "JMP", "JMZ",
-    "JMN", "DJN", "SPL", "SLT", "SEQ", "SNE", "NOP", "LDP", "STP",
+    "JMN", "DJN", "SPL", "SLT", "SEQ", "SNE", "NOP", "LDP", "STP", "CMP",
 )  # fmt: skip
-"""Opcode names by code. ``CMP`` is an alias of ``SEQ``."""
+"""Opcode names by code. ``CMP`` behaves as ``SEQ`` but keeps its own code, as in
+pMARS, where ``SEQ.I`` tells a ``CMP`` instruction from a ``SEQ`` one."""
 
 MODIFIERS: tuple[str, ...] = ("A", "B", "AB", "BA", "F", "X", "I")
 """Modifier names by code."""
@@ -24,11 +25,13 @@ MODIFIERS: tuple[str, ...] = ("A", "B", "AB", "BA", "F", "X", "I")
 MODES: tuple[str, ...] = ("#", "$", "*", "@", "{", "<", "}", ">")
 """Addressing-mode symbols by code."""
 
-OPCODE = {name: code for code, name in enumerate(OPCODES)} | {"CMP": OPCODES.index("SEQ")}
+OPCODE = {name: code for code, name in enumerate(OPCODES)}
 MODIFIER = {name: code for code, name in enumerate(MODIFIERS)}
 MODE = {symbol: code for code, symbol in enumerate(MODES)}
 
-(DAT, MOV, ADD, SUB, MUL, DIV, MOD, JMP, JMZ, JMN, DJN, SPL, SLT, SEQ, SNE, NOP, LDP, STP) = range(18)
+(DAT, MOV, ADD, SUB, MUL, DIV, MOD, JMP, JMZ, JMN, DJN, SPL, SLT, SEQ, SNE, NOP, LDP, STP, CMP) = (
+    range(19)
+)
 (M_A, M_B, M_AB, M_BA, M_F, M_X, M_I) = range(7)
 (IMMEDIATE, DIRECT, A_INDIRECT, B_INDIRECT, A_PREDEC, B_PREDEC, A_POSTINC, B_POSTINC) = range(8)
 
@@ -42,7 +45,8 @@ class Warrior:
 
     Attributes:
         code: ``(length, 6)`` int64 array of encoded instructions.
-        start: offset of the first instruction to execute, in ``[0, length)``.
+        start: offset of the first instruction to execute (pMARS allows, with a warning,
+        a start outside the code).
         name: the ``;name`` line, or ``"Unknown"``.
         author: the ``;author`` line, or ``"Anonymous"``.
         strategy: the ``;strategy`` lines joined by newlines.
@@ -56,6 +60,7 @@ class Warrior:
     strategy: str = ""
     pin: int | None = None
     source: str = field(default="", repr=False, compare=False)
+    warnings: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def __len__(self) -> int:
         return int(self.code.shape[0])
@@ -81,5 +86,7 @@ class Settings:
 
     @property
     def pspace(self) -> int:
-        """Effective P-space size."""
-        return self.pspacesize or max(1, self.coresize // 16)
+        """Effective P-space size: as pMARS, the largest ``coresize / k`` for k <= 16."""
+        if self.pspacesize:
+            return self.pspacesize
+        return next(self.coresize // k for k in range(16, 0, -1) if self.coresize % k == 0)

@@ -1,0 +1,245 @@
+"""Battles on the numba MARS: one pMARS-style battle, or many pairs at once across cores.
+
+Rounds of one battle run in order when a warrior uses P-space (results carry over
+between rounds) and in parallel otherwise; batches of pairs run in parallel, one pair
+per thread. Placement and first mover follow pMARS exactly (``placement.schedule``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit, prange
+
+from problems.corewar.mars import OBSERVATIONS, pack, play_round
+from problems.corewar.placement import pmars_score, schedule
+from problems.corewar.redcode import LDP, OP, STP, Settings, Warrior
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Warriors packed into flat arrays for the kernels."""
+
+    instr: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    offsets: np.ndarray
+    lengths: np.ndarray
+    starts: np.ndarray
+    pins: list[int | None]
+    uses_pspace: np.ndarray
+
+    @classmethod
+    def of(cls, warriors: Sequence[Warrior]) -> Loaded:
+        parts = [pack(w.code) for w in warriors]
+        lengths = np.array([len(w) for w in warriors], dtype=np.int64)
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        return cls(
+            instr=np.concatenate([p[0] for p in parts]), a=np.concatenate([p[1] for p in parts]),
+            b=np.concatenate([p[2] for p in parts]), offsets=offsets, lengths=lengths,
+            starts=np.array([w.start for w in warriors], dtype=np.int64),
+            pins=[w.pin for w in warriors],
+            uses_pspace=np.array([bool(np.isin(w.code[:, OP], (LDP, STP)).any())
+                                  for w in warriors]),
+        )  # fmt: skip
+
+
+def pspace_rows(pins: Sequence[int | None]) -> np.ndarray:
+    """Which P-space each warrior uses: warriors with the same PIN share one."""
+    rows, shared = [], {}
+    for i, pin in enumerate(pins):
+        rows.append(shared.setdefault(pin, i) if pin is not None else i)
+    return np.array(rows, dtype=np.int64)
+
+
+def placements(
+    count: int, settings: Settings, rounds: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``(rounds, count)`` and first movers ``(rounds,)`` for a battle."""
+    plan = schedule(count, settings, rounds, seed)
+    positions = np.array([p for p, _ in plan], dtype=np.int64).reshape(rounds, count)
+    return positions, np.array([s for _, s in plan], dtype=np.int64)
+
+
+@njit(cache=True)
+def _one_round(
+    loaded_instr, loaded_a, loaded_b, offsets, lengths, starts, positions, starter, size, cycles,
+    processes, pspace, pspace_index, last_result, alive, order, observations, track,
+):  # fmt: skip
+    n = lengths.shape[0]
+    instr = np.empty(size, dtype=np.int32)
+    a = np.empty(size, dtype=np.int32)
+    b = np.empty(size, dtype=np.int32)
+    written = np.zeros((n, size) if track else (1, 1), dtype=np.uint8)
+    return play_round(instr, a, b, loaded_instr, loaded_a, loaded_b, offsets, lengths, starts,
+                      positions, starter, cycles, processes, pspace, pspace_index, last_result,
+                      alive, order, observations, written, track)  # fmt: skip
+
+
+@njit(cache=True)
+def _sequential(
+    instr, a, b, offsets, lengths, starts, positions, starters, size, cycles, processes, psize,
+    pspace_index, track,
+):  # fmt: skip
+    rounds, n = positions.shape
+    alive = np.zeros((rounds, n), dtype=np.bool_)
+    order = np.full((rounds, n), -1, dtype=np.int64)
+    observations = np.zeros((rounds, n, OBSERVATIONS), dtype=np.int64)
+    pspace = np.zeros((n, psize), dtype=np.int32)
+    last_result = np.full(n, size - 1, dtype=np.int32)
+    for r in range(rounds):
+        _one_round(instr, a, b, offsets, lengths, starts, positions[r], starters[r], size, cycles,
+                   processes, pspace, pspace_index, last_result, alive[r], order[r],
+                   observations[r], track)  # fmt: skip
+    return alive, order, observations
+
+
+@njit(cache=True, parallel=True)
+def _parallel(
+    instr, a, b, offsets, lengths, starts, positions, starters, size, cycles, processes, psize,
+    pspace_index, track,
+):  # fmt: skip
+    rounds, n = positions.shape
+    alive = np.zeros((rounds, n), dtype=np.bool_)
+    order = np.full((rounds, n), -1, dtype=np.int64)
+    observations = np.zeros((rounds, n, OBSERVATIONS), dtype=np.int64)
+    for r in prange(rounds):
+        pspace = np.zeros((n, psize), dtype=np.int32)
+        last_result = np.full(n, size - 1, dtype=np.int32)
+        _one_round(instr, a, b, offsets, lengths, starts, positions[r], starters[r], size, cycles,
+                   processes, pspace, pspace_index, last_result, alive[r], order[r],
+                   observations[r], track)  # fmt: skip
+    return alive, order, observations
+
+
+@njit(cache=True, parallel=True)
+def _pairs(
+    instr, a, b, offsets, lengths, starts, pairs, pspace_index, positions, starters, size,
+    cycles, processes, psize, track,
+):  # fmt: skip
+    count = pairs.shape[0]
+    rounds = positions.shape[0]
+    alive = np.zeros((count, rounds, 2), dtype=np.bool_)
+    observations = np.zeros((count, rounds, 2, OBSERVATIONS), dtype=np.int64)
+    for p in prange(count):
+        i, j = pairs[p, 0], pairs[p, 1]
+        pair_offsets = np.array([offsets[i], offsets[j]])
+        pair_lengths = np.array([lengths[i], lengths[j]])
+        pair_starts = np.array([starts[i], starts[j]])
+        same = pspace_index[i] == pspace_index[j]
+        pair_index = np.array([0, 0 if same else 1])
+        pspace = np.zeros((2, psize), dtype=np.int32)
+        last_result = np.full(2, size - 1, dtype=np.int32)
+        order = np.empty(2, dtype=np.int64)
+        for r in range(rounds):
+            _one_round(instr, a, b, pair_offsets, pair_lengths, pair_starts, positions[r],
+                       starters[r], size, cycles, processes, pspace, pair_index, last_result,
+                       alive[p, r], order, observations[p, r], track)  # fmt: skip
+    return alive, observations
+
+
+@dataclass(frozen=True)
+class BattleResult:
+    """Outcome of one battle among ``n`` warriors.
+
+    Attributes:
+        alive: ``(rounds, n)`` survivors at the end of each round.
+        death_order: ``(rounds, n)`` warrior indices in order of death, -1 padded.
+        observations: ``(rounds, n, 4)``: executed, peak processes, cells written, died at.
+    """
+
+    alive: np.ndarray
+    death_order: np.ndarray
+    observations: np.ndarray
+
+    def counts(self) -> np.ndarray:
+        """pMARS's per-warrior tallies: ``[i, s-1]`` rounds survived with ``s`` survivors,
+        ``[i, n + k - 1]`` deaths while ``n - k + 1`` were alive (k = 1, 2, ...)."""
+        rounds, n = self.alive.shape
+        counts = np.zeros((n, 2 * n - 1), dtype=np.int64)
+        for r in range(rounds):
+            survivors = int(self.alive[r].sum())
+            for i in np.flatnonzero(self.alive[r]):
+                counts[i, survivors - 1] += 1
+            for k, i in enumerate(self.death_order[r]):
+                if i >= 0:
+                    counts[i, n + n - k - 2] += 1
+        return counts
+
+    def scores(self) -> list[int]:
+        """pMARS's score of each warrior."""
+        n = self.alive.shape[1]
+        return [pmars_score(list(row), n) for row in self.counts()]
+
+    def alive_share(self) -> np.ndarray:
+        """Digital Red Queen melee score: each round splits 1 among its survivors."""
+        survivors = self.alive.sum(axis=1, keepdims=True)
+        share = np.where(survivors > 0, self.alive / np.maximum(survivors, 1), 0.0)
+        return share.mean(axis=0)
+
+
+def battle(
+    warriors: Sequence[Warrior], settings: Settings, seed: int, *, observe: bool = False,
+    parallel: bool | None = None,
+) -> BattleResult:  # fmt: skip
+    """Play ``settings.rounds`` rounds among ``warriors``, placed as pMARS would from
+    ``seed`` (``F - mindistance`` reproduces ``pmars -F F``)."""
+    loaded = Loaded.of(warriors)
+    positions, starters = placements(len(warriors), settings, settings.rounds, seed)
+    if parallel is None:
+        parallel = not loaded.uses_pspace.any()
+    run = _parallel if parallel else _sequential
+    alive, order, observations = run(
+        loaded.instr, loaded.a, loaded.b, loaded.offsets, loaded.lengths, loaded.starts,
+        positions, starters, settings.coresize, settings.cycles, settings.processes,
+        settings.pspace, pspace_rows(loaded.pins), observe,
+    )  # fmt: skip
+    return BattleResult(alive, order, observations)
+
+
+@dataclass(frozen=True)
+class PairResults:
+    """Outcomes of many two-warrior battles.
+
+    Attributes:
+        alive: ``(pairs, rounds, 2)`` survivors of each round.
+        observations: ``(pairs, rounds, 2, 4)`` per-round observations.
+    """
+
+    alive: np.ndarray
+    observations: np.ndarray
+
+    @property
+    def wins(self) -> np.ndarray:
+        """Rounds won by the first warrior of each pair."""
+        return (self.alive[:, :, 0] & ~self.alive[:, :, 1]).sum(axis=1)
+
+    @property
+    def losses(self) -> np.ndarray:
+        """Rounds won by the second warrior."""
+        return (~self.alive[:, :, 0] & self.alive[:, :, 1]).sum(axis=1)
+
+    @property
+    def ties(self) -> np.ndarray:
+        """Rounds neither warrior won."""
+        return self.alive.shape[1] - self.wins - self.losses
+
+
+def run_pairs(
+    warriors: Sequence[Warrior], pairs: Sequence[tuple[int, int]], settings: Settings,
+    seed: int, *, observe: bool = False,
+) -> PairResults:  # fmt: skip
+    """Battle every ``(i, j)`` in ``pairs`` for ``settings.rounds`` rounds (in parallel).
+
+    All pairs use the same placements, drawn from ``seed`` as pMARS does.
+    """
+    loaded = Loaded.of(warriors)
+    positions, starters = placements(2, settings, settings.rounds, seed)
+    alive, observations = _pairs(
+        loaded.instr, loaded.a, loaded.b, loaded.offsets, loaded.lengths, loaded.starts,
+        np.asarray(pairs, dtype=np.int64).reshape(-1, 2), pspace_rows(loaded.pins), positions,
+        starters, settings.coresize, settings.cycles, settings.processes, settings.pspace, observe,
+    )  # fmt: skip
+    return PairResults(alive, observations)
