@@ -69,11 +69,9 @@ def _one_round(
     processes, pspace, pspace_index, last_result, alive, order, observations, track,
 ):  # fmt: skip
     n = lengths.shape[0]
-    instr = np.empty(size, dtype=np.int32)
-    a = np.empty(size, dtype=np.int32)
-    b = np.empty(size, dtype=np.int32)
+    core = np.empty((size, 4), dtype=np.int32)
     written = np.zeros((n, size) if track else (1, 1), dtype=np.uint8)
-    return play_round(instr, a, b, loaded_instr, loaded_a, loaded_b, offsets, lengths, starts,
+    return play_round(core, loaded_instr, loaded_a, loaded_b, offsets, lengths, starts,
                       positions, starter, cycles, processes, pspace, pspace_index, last_result,
                       alive, order, observations, written, track)  # fmt: skip
 

@@ -1,7 +1,8 @@
 """The numba MARS: the same semantics as ``mars_reference``, compiled.
 
-The core is three int32 arrays: ``instr`` packs opcode, modifier and both modes
-(``op << 9 | mod << 6 | amode << 3 | bmode``), ``aval`` and ``bval`` hold the numbers.
+The core is one ``(size, 4)`` int32 array, a cell per row so that an instruction and its
+numbers share a cache line: column 0 packs opcode, modifier and both modes
+(``op << 9 | mod << 6 | amode << 3 | bmode``), columns 1 and 2 hold the A and B numbers.
 One call plays one round; ``battle`` drives rounds and batches.
 """
 
@@ -31,14 +32,104 @@ def pack(code: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 @njit(cache=True, inline="always")
-def _pointer_field(mode: int) -> int:
-    """1 when the mode indirects through the A-number, 0 for the B-number."""
-    return 1 if mode == A_INDIRECT or mode == A_PREDEC or mode == A_POSTINC else 0
+def _combine(x: int, y: int, size: int, kind: int) -> int:
+    if kind == 0:
+        r = x + y
+        return r - size if r >= size else r
+    if kind == 1:
+        r = x - y
+        return r + size if r < 0 else r
+    return (x * y) % size
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
+def _arithmetic(core, addr, mod, aa, ab, ba, bb, size, kind) -> None:  # noqa: ANN001
+    """ADD (kind 0), SUB (1), MUL (2): B-target <- B-target op A-target."""
+    if mod == M_A:
+        core[addr, 1] = _combine(ba, aa, size, kind)
+    elif mod == M_B:
+        core[addr, 2] = _combine(bb, ab, size, kind)
+    elif mod == M_AB:
+        core[addr, 2] = _combine(bb, aa, size, kind)
+    elif mod == M_BA:
+        core[addr, 1] = _combine(ba, ab, size, kind)
+    elif mod == M_X:
+        core[addr, 2] = _combine(bb, aa, size, kind)
+        core[addr, 1] = _combine(ba, ab, size, kind)
+    else:
+        core[addr, 1] = _combine(ba, aa, size, kind)
+        core[addr, 2] = _combine(bb, ab, size, kind)
+
+
+@njit(cache=True, inline="always")
+def _divide_into(core, addr, column, x, y, quotient) -> bool:  # noqa: ANN001
+    if y == 0:
+        return True
+    core[addr, column] = x // y if quotient else x % y
+    return False
+
+
+@njit(cache=True, inline="always")
+def _division(core, addr, mod, aa, ab, ba, bb, quotient) -> bool:  # noqa: ANN001
+    """DIV / MOD; returns True when the process dies (a zero divisor)."""
+    if mod == M_A:
+        return _divide_into(core, addr, 1, ba, aa, quotient)
+    if mod == M_B:
+        return _divide_into(core, addr, 2, bb, ab, quotient)
+    if mod == M_AB:
+        return _divide_into(core, addr, 2, bb, aa, quotient)
+    if mod == M_BA:
+        return _divide_into(core, addr, 1, ba, ab, quotient)
+    if mod == M_X:
+        first = _divide_into(core, addr, 1, ba, ab, quotient)
+        return _divide_into(core, addr, 2, bb, aa, quotient) or first
+    first = _divide_into(core, addr, 1, ba, aa, quotient)
+    return _divide_into(core, addr, 2, bb, ab, quotient) or first
+
+
+@njit(cache=True, inline="always")
+def _zero(mod: int, a: int, b: int) -> bool:
+    """The test of JMZ (and, negated, JMN and DJN) on the B-target's numbers."""
+    if mod == M_A or mod == M_BA:
+        return a == 0
+    if mod == M_B or mod == M_AB:
+        return b == 0
+    return a == 0 and b == 0
+
+
+@njit(cache=True, inline="always")
+def _equal(mod: int, aa: int, ab: int, ba: int, bb: int) -> bool:
+    if mod == M_A:
+        return aa == ba
+    if mod == M_B:
+        return ab == bb
+    if mod == M_AB:
+        return aa == bb
+    if mod == M_BA:
+        return ab == ba
+    if mod == M_X:
+        return aa == bb and ab == ba
+    return aa == ba and ab == bb
+
+
+@njit(cache=True, inline="always")
+def _less(mod: int, aa: int, ab: int, ba: int, bb: int) -> bool:
+    if mod == M_A:
+        return aa < ba
+    if mod == M_B:
+        return ab < bb
+    if mod == M_AB:
+        return aa < bb
+    if mod == M_BA:
+        return ab < ba
+    if mod == M_X:
+        return aa < bb and ab < ba
+    return aa < ba and ab < bb
+
+
+@njit(cache=True, error_model="numpy")
 def play_round(
-    instr: np.ndarray, aval: np.ndarray, bval: np.ndarray,
+    core: np.ndarray,
     code_instr: np.ndarray, code_a: np.ndarray, code_b: np.ndarray,
     offsets: np.ndarray, lengths: np.ndarray, starts: np.ndarray,
     positions: np.ndarray, starter: int, cycles: int, processes: int,
@@ -50,15 +141,17 @@ def play_round(
     and updates ``last_result``. With ``track``, ``written`` (``(n, size)``) records the
     cells each warrior wrote. Returns the number of warriors left."""
     n = lengths.shape[0]
-    size = instr.shape[0]
+    size = core.shape[0]
     psize = pspace.shape[1]
     for i in range(size):
-        instr[i] = (DAT << 9) | (M_F << 6) | (DIRECT << 3) | DIRECT
-        aval[i] = 0
-        bval[i] = 0
-    queue = np.empty((n, processes), dtype=np.int32)
+        core[i, 0] = (DAT << 9) | (M_F << 6) | (DIRECT << 3) | DIRECT
+        core[i, 1] = 0
+        core[i, 2] = 0
+    queue = np.empty((n, processes), dtype=core.dtype)
     head = np.zeros(n, dtype=np.int64)
+    tail = np.ones(n, dtype=np.int64) if processes > 1 else np.zeros(n, dtype=np.int64)
     count = np.zeros(n, dtype=np.int64)
+    executed_by = np.zeros(n, dtype=np.int64)
     following = np.empty(n, dtype=np.int64)
     previous = np.empty(n, dtype=np.int64)
     for i in range(n):
@@ -67,9 +160,9 @@ def play_round(
         count[w] = 1
         for k in range(lengths[w]):
             cell = (positions[w] + k) % size
-            instr[cell] = code_instr[offsets[w] + k]
-            aval[cell] = code_a[offsets[w] + k]
-            bval[cell] = code_b[offsets[w] + k]
+            core[cell, 0] = code_instr[offsets[w] + k]
+            core[cell, 1] = code_a[offsets[w] + k]
+            core[cell, 2] = code_b[offsets[w] + k]
         following[w] = (w + 1) % n
         previous[w] = (w - 1) % n
         alive[w] = True
@@ -93,247 +186,161 @@ def play_round(
             head[w] = 0
         count[w] -= 1
         executed += 1
-        observations[w, EXECUTED] += 1
-        word = instr[pc]
+        executed_by[w] += 1
+        word = core[pc, 0]
         op = word >> 9
         mod = (word >> 6) & 7
         amode = (word >> 3) & 7
         bmode = word & 7
-        ra_a = aval[pc]
-        ra_b = bval[pc]
-        # A operand -> addr_a, aa (A-number), ab (B-number)
+        ra_a = core[pc, 1]
+        ra_b = core[pc, 2]
+        # Operands (written out twice: numba's inlining costs a third of the speed here).
         if amode == IMMEDIATE:
             addr_a = pc
             aa = ra_a
             ab = ra_b
         else:
-            pointer = pc + ra_a
-            if pointer >= size:
-                pointer -= size
+            addr_a = pc + ra_a
+            if addr_a >= size:
+                addr_a -= size
             if amode == DIRECT:
-                addr_a = pointer
+                aa = core[addr_a, 1]
+                ab = core[addr_a, 2]
             else:
-                use_a = _pointer_field(amode)
-                offset = aval[pointer] if use_a else bval[pointer]
+                column = 1 if amode == A_INDIRECT or amode == A_PREDEC or amode == A_POSTINC else 2
+                offset = core[addr_a, column]
                 if amode == A_PREDEC or amode == B_PREDEC:
                     offset = offset - 1 if offset > 0 else size - 1
-                    if use_a:
-                        aval[pointer] = offset
-                    else:
-                        bval[pointer] = offset
-                addr_a = pointer + offset
-                if addr_a >= size:
-                    addr_a -= size
+                    core[addr_a, column] = offset
+                target = addr_a + offset
+                if target >= size:
+                    target -= size
+                aa = core[target, 1]
+                ab = core[target, 2]
                 if amode == A_POSTINC or amode == B_POSTINC:
-                    aa = aval[addr_a]
-                    ab = bval[addr_a]
-                    bumped = offset + 1 if offset + 1 < size else 0
-                    if use_a:
-                        aval[pointer] = bumped
-                    else:
-                        bval[pointer] = bumped
-            if amode != A_POSTINC and amode != B_POSTINC:
-                aa = aval[addr_a]
-                ab = bval[addr_a]
-        # B operand -> addr_b, ba, bb
+                    core[addr_a, column] = offset + 1 if offset + 1 < size else 0
+                addr_a = target
         if bmode == IMMEDIATE:
             addr_b = pc
             ba = ra_a
             bb = ra_b
         else:
-            pointer = pc + ra_b
-            if pointer >= size:
-                pointer -= size
+            addr_b = pc + ra_b
+            if addr_b >= size:
+                addr_b -= size
             if bmode == DIRECT:
-                addr_b = pointer
+                ba = core[addr_b, 1]
+                bb = core[addr_b, 2]
             else:
-                use_a = _pointer_field(bmode)
-                offset = aval[pointer] if use_a else bval[pointer]
+                column = 1 if bmode == A_INDIRECT or bmode == A_PREDEC or bmode == A_POSTINC else 2
+                offset = core[addr_b, column]
                 if bmode == A_PREDEC or bmode == B_PREDEC:
                     offset = offset - 1 if offset > 0 else size - 1
-                    if use_a:
-                        aval[pointer] = offset
-                    else:
-                        bval[pointer] = offset
-                addr_b = pointer + offset
-                if addr_b >= size:
-                    addr_b -= size
+                    core[addr_b, column] = offset
+                target = addr_b + offset
+                if target >= size:
+                    target -= size
+                ba = core[target, 1]
+                bb = core[target, 2]
                 if bmode == A_POSTINC or bmode == B_POSTINC:
-                    ba = aval[addr_b]
-                    bb = bval[addr_b]
-                    bumped = offset + 1 if offset + 1 < size else 0
-                    if use_a:
-                        aval[pointer] = bumped
-                    else:
-                        bval[pointer] = bumped
-            if bmode != A_POSTINC and bmode != B_POSTINC:
-                ba = aval[addr_b]
-                bb = bval[addr_b]
+                    core[addr_b, column] = offset + 1 if offset + 1 < size else 0
+                addr_b = target
         nxt = pc + 1
         if nxt == size:
             nxt = 0
         die = False
-        push_next = True
-        jump_to = -1
+        push = nxt
         write = False
         if op == DAT:
             die = True
         elif op == MOV:
             write = True
             if mod == M_I:
-                instr[addr_b] = instr[addr_a]
-                aval[addr_b] = aa
-                bval[addr_b] = ab
+                core[addr_b, 0] = core[addr_a, 0]
+                core[addr_b, 1] = aa
+                core[addr_b, 2] = ab
             elif mod == M_A:
-                aval[addr_b] = aa
+                core[addr_b, 1] = aa
             elif mod == M_B:
-                bval[addr_b] = ab
+                core[addr_b, 2] = ab
             elif mod == M_AB:
-                bval[addr_b] = aa
+                core[addr_b, 2] = aa
             elif mod == M_BA:
-                aval[addr_b] = ab
+                core[addr_b, 1] = ab
             elif mod == M_X:
-                bval[addr_b] = aa
-                aval[addr_b] = ab
+                core[addr_b, 2] = aa
+                core[addr_b, 1] = ab
             else:
-                aval[addr_b] = aa
-                bval[addr_b] = ab
-        elif op == ADD or op == SUB or op == MUL:
+                core[addr_b, 1] = aa
+                core[addr_b, 2] = ab
+        elif op == ADD:
             write = True
-            if mod == M_A:
-                x, y, z, t = ba, aa, 0, 0
-            elif mod == M_B:
-                x, y, z, t = bb, ab, 0, 0
-            elif mod == M_AB:
-                x, y, z, t = bb, aa, 0, 0
-            elif mod == M_BA:
-                x, y, z, t = ba, ab, 0, 0
-            elif mod == M_X:
-                x, y, z, t = ba, ab, bb, aa
-            else:
-                x, y, z, t = ba, aa, bb, ab
-            if op == ADD:
-                r1 = x + y
-                if r1 >= size:
-                    r1 -= size
-                r2 = z + t
-                if r2 >= size:
-                    r2 -= size
-            elif op == SUB:
-                r1 = x - y
-                if r1 < 0:
-                    r1 += size
-                r2 = z - t
-                if r2 < 0:
-                    r2 += size
-            else:
-                r1 = (x * y) % size
-                r2 = (z * t) % size
-            if mod == M_A or mod == M_BA:
-                aval[addr_b] = r1
-            elif mod == M_B or mod == M_AB:
-                bval[addr_b] = r1
-            else:
-                aval[addr_b] = r1
-                bval[addr_b] = r2
-        elif op == DIV or op == MOD:
+            _arithmetic(core, addr_b, mod, aa, ab, ba, bb, size, 0)
+        elif op == SUB:
             write = True
-            if mod == M_A:
-                x, y, z, t, two = ba, aa, 0, 1, False
-            elif mod == M_B:
-                x, y, z, t, two = bb, ab, 0, 1, False
-            elif mod == M_AB:
-                x, y, z, t, two = bb, aa, 0, 1, False
-            elif mod == M_BA:
-                x, y, z, t, two = ba, ab, 0, 1, False
-            elif mod == M_X:
-                x, y, z, t, two = ba, ab, bb, aa, True
-            else:
-                x, y, z, t, two = ba, aa, bb, ab, True
-            to_a = mod == M_A or mod == M_BA or two
-            if y == 0:
-                die = True
-            else:
-                r1 = x // y if op == DIV else x % y
-                if to_a:
-                    aval[addr_b] = r1
-                else:
-                    bval[addr_b] = r1
-            if two:
-                if t == 0:
-                    die = True
-                else:
-                    bval[addr_b] = z // t if op == DIV else z % t
-        elif op == JMZ or op == JMN or op == DJN:
-            if op == DJN:
-                write = True
-                if mod == M_A or mod == M_BA or mod == M_F or mod == M_X or mod == M_I:
-                    aval[addr_b] = aval[addr_b] - 1 if aval[addr_b] > 0 else size - 1
-                if mod == M_B or mod == M_AB or mod == M_F or mod == M_X or mod == M_I:
-                    bval[addr_b] = bval[addr_b] - 1 if bval[addr_b] > 0 else size - 1
-                ba -= 1
-                bb -= 1
-            if mod == M_A or mod == M_BA:
-                zero = ba == 0
-            elif mod == M_B or mod == M_AB:
-                zero = bb == 0
-            else:
-                zero = ba == 0 and bb == 0
-            if zero == (op == JMZ):
-                jump_to = addr_a
-        elif op == SEQ or op == CMP or op == SNE or op == SLT:
-            if op == SLT:
-                if mod == M_A:
-                    hit = aa < ba
-                elif mod == M_B:
-                    hit = ab < bb
-                elif mod == M_AB:
-                    hit = aa < bb
-                elif mod == M_BA:
-                    hit = ab < ba
-                elif mod == M_X:
-                    hit = aa < bb and ab < ba
-                else:
-                    hit = aa < ba and ab < bb
-            else:
-                if mod == M_A:
-                    hit = aa == ba
-                elif mod == M_B:
-                    hit = ab == bb
-                elif mod == M_AB:
-                    hit = aa == bb
-                elif mod == M_BA:
-                    hit = ab == ba
-                elif mod == M_X:
-                    hit = aa == bb and ab == ba
-                else:
-                    hit = aa == ba and ab == bb
-                    if mod == M_I:
-                        hit = hit and instr[addr_a] == instr[addr_b]
-                if op == SNE:
-                    hit = not hit
-            if hit:
-                jump_to = nxt + 1 if nxt + 1 < size else 0
+            _arithmetic(core, addr_b, mod, aa, ab, ba, bb, size, 1)
+        elif op == MUL:
+            write = True
+            _arithmetic(core, addr_b, mod, aa, ab, ba, bb, size, 2)
+        elif op == DIV:
+            write = True
+            die = _division(core, addr_b, mod, aa, ab, ba, bb, True)
+        elif op == MOD:
+            write = True
+            die = _division(core, addr_b, mod, aa, ab, ba, bb, False)
         elif op == JMP:
-            jump_to = addr_a
+            push = addr_a
+        elif op == JMZ:
+            if _zero(mod, ba, bb):
+                push = addr_a
+        elif op == JMN:
+            if not _zero(mod, ba, bb):
+                push = addr_a
+        elif op == DJN:
+            write = True
+            if mod == M_A or mod == M_BA or mod == M_F or mod == M_X or mod == M_I:
+                core[addr_b, 1] = core[addr_b, 1] - 1 if core[addr_b, 1] > 0 else size - 1
+            if mod == M_B or mod == M_AB or mod == M_F or mod == M_X or mod == M_I:
+                core[addr_b, 2] = core[addr_b, 2] - 1 if core[addr_b, 2] > 0 else size - 1
+            if not _zero(mod, ba - 1, bb - 1):
+                push = addr_a
         elif op == SPL:
-            queue[w, (head[w] + count[w]) % processes] = nxt
+            t = tail[w]
+            queue[w, t] = nxt
+            t += 1
+            if t == processes:
+                t = 0
             count[w] += 1
             if count[w] < processes:
-                queue[w, (head[w] + count[w]) % processes] = addr_a
+                queue[w, t] = addr_a
+                t += 1
+                if t == processes:
+                    t = 0
                 count[w] += 1
+            tail[w] = t
             if count[w] > observations[w, PEAK_PROCESSES]:
                 observations[w, PEAK_PROCESSES] = count[w]
-            push_next = False
+            push = -1
+        elif op == SLT:
+            if _less(mod, aa, ab, ba, bb):
+                push = nxt + 1 if nxt + 1 < size else 0
+        elif op == SEQ or op == CMP:
+            if _equal(mod, aa, ab, ba, bb) and (mod != M_I or core[addr_a, 0] == core[addr_b, 0]):
+                push = nxt + 1 if nxt + 1 < size else 0
+        elif op == SNE:
+            if not (
+                _equal(mod, aa, ab, ba, bb) and (mod != M_I or core[addr_a, 0] == core[addr_b, 0])
+            ):
+                push = nxt + 1 if nxt + 1 < size else 0
         elif op == LDP:
             write = True
             source = aa if mod == M_A or mod == M_AB else ab
             index = source % psize
             value = pspace[pspace_index[w], index] if index else last_result[w]
             if mod == M_A or mod == M_BA:
-                aval[addr_b] = value
+                core[addr_b, 1] = value
             else:
-                bval[addr_b] = value
+                core[addr_b, 2] = value
         elif op == STP:
             if mod == M_A:
                 index, value = ba, aa
@@ -351,8 +358,11 @@ def play_round(
         if track and write and written[w, addr_b] == 0:
             written[w, addr_b] = 1
             observations[w, CELLS_WRITTEN] += 1
-        if not die and push_next:
-            queue[w, (head[w] + count[w]) % processes] = jump_to if jump_to >= 0 else nxt
+        if not die and push >= 0:
+            t = tail[w]
+            queue[w, t] = push
+            t += 1
+            tail[w] = 0 if t == processes else t
             count[w] += 1
         if die and count[w] == 0:
             alive[w] = False
@@ -371,4 +381,5 @@ def play_round(
             break
     for i in range(n):
         last_result[i] = left if alive[i] else 0
+        observations[i, EXECUTED] = executed_by[i]
     return left
