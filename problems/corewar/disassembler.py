@@ -28,7 +28,11 @@ def _one_line(text: str) -> str:
 
 def disassemble(warrior: Warrior, coresize: int = 8000) -> str:
     """Redcode source for ``warrior`` (with its name, author and strategy comments)."""
-    lines = [";redcode-94", f";name {_one_line(warrior.name)}", f";author {_one_line(warrior.author)}"]
+    lines = [
+        ";redcode-94",
+        f";name {_one_line(warrior.name)}",
+        f";author {_one_line(warrior.author)}",
+    ]
     lines += [f";strategy {_one_line(s)}" for s in warrior.strategy.splitlines() if s.strip()]
     if warrior.pin is not None:
         lines.append(f"        PIN     {warrior.pin}")

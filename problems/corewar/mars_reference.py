@@ -98,6 +98,7 @@ class Mars:
     def __init__(self, warriors: list[Warrior], settings: Settings) -> None:
         self.warriors = warriors
         self.settings = settings
+        self.last_core: Core | None = None
         shared: dict[int, list[int]] = {}
         self.pspaces = []
         for w in warriors:
@@ -109,7 +110,7 @@ class Mars:
     def round(self, positions: list[int], starter: int, trace: Trace | None = None) -> RoundOutcome:
         """Play one round with warrior ``i`` loaded at ``positions[i]``."""
         s, n = self.settings, len(self.warriors)
-        core = Core(s.coresize)
+        core = self.last_core = Core(s.coresize)
         queues: list[deque[int]] = [deque() for _ in range(n)]
         for k in range(n):
             i = (starter + k) % n
