@@ -141,13 +141,17 @@ class RedQueenConfig(Strict):
     the problem parameter ``opponents_param`` set to the initial opponents plus the last
     ``window`` champions (all of them when ``window`` is unset). ``generality`` holds
     problem parameters (e.g. a held-out opponent set) under which every champion is
-    evaluated once more, never for selection.
+    evaluated once more, never for selection. With ``carry_over`` > 0, the best members
+    of a round's final population start the next round, through the problem parameter
+    ``carry_param``.
     """
 
     rounds: PositiveInt = 5
     opponents_param: str = "opponents"
     window: PositiveInt | None = None
     generality: dict[str, Any] | None = None
+    carry_over: int = Field(default=0, ge=0)
+    carry_param: str = "initial"
 
 
 class ExperimentConfig(Strict):

@@ -54,10 +54,11 @@ def lineage(store: Store, candidate_id: str) -> list[dict[str, Any]]:
     return chain
 
 
-def champion_of(run: Run) -> Member:
-    """The best member by the first objective (or by rating in ELO runs)."""
+def champion_of(run: Run, crowned: set[str] = frozenset()) -> Member:
+    """The best member by the first objective (or by rating in ELO runs) that was not
+    already an earlier round's champion."""
     ranked = run.best_first()
-    valid = [m for m in ranked if m.evaluation.ok]
+    valid = [m for m in ranked if m.evaluation.ok and m.id not in crowned]
     if not valid:
         raise RunDirError(f"{run.run_dir}: no valid candidate to crown as champion")
     if run.engine.elo or not run.problem.objectives:
@@ -90,6 +91,8 @@ class RedQueen:
             raise ConfigError("red_queen: section missing")
         problem_class = registry.resolve(config.problem.name)
         registry.check_params(problem_class, {settings.opponents_param: []})
+        if settings.carry_over:
+            registry.check_params(problem_class, {settings.carry_param: []})
         if settings.generality:
             registry.check_params(problem_class, settings.generality, "red_queen.generality")
         registry.create(config.problem.name, config.problem.params)
@@ -118,8 +121,11 @@ class RedQueen:
         """Records of the finished rounds."""
         return list(self.store.meta("rounds", []))
 
-    def round_config(self, index: int, champions: list[Genome]) -> ExperimentConfig:
-        """The experiment of round ``index``: opponents are the initial ones plus champions."""
+    def round_config(
+        self, index: int, champions: list[Genome], carried: list[Genome]
+    ) -> ExperimentConfig:
+        """The experiment of round ``index``: opponents are the initial ones plus champions;
+        ``carried`` genomes (the previous round's best) join the initial population."""
         settings = self.settings
         data = self.config.model_dump(mode="json")
         data.pop("red_queen")
@@ -128,6 +134,8 @@ class RedQueen:
         params = data["problem"]["params"]
         recent = champions[-settings.window :] if settings.window else champions
         params[settings.opponents_param] = list(params.get(settings.opponents_param, [])) + recent
+        if carried:
+            params[settings.carry_param] = list(params.get(settings.carry_param, [])) + carried
         return validate(data, f"round {index}")
 
     def execute(
@@ -147,7 +155,8 @@ class RedQueen:
                                              self.config.budget.model_dump().items()
                                              if v is not None])  # fmt: skip
             else:
-                config = self.round_config(index, [r["genome"] for r in rounds])
+                carried = rounds[-1].get("carried", []) if rounds else []
+                config = self.round_config(index, [r["genome"] for r in rounds], carried)
                 run = Run.create(config, directory)
             try:
                 if on_round is not None:
@@ -165,7 +174,7 @@ class RedQueen:
     def _record(
         self, index: int, run: Run, reason: str, earlier: list[dict[str, Any]]
     ) -> dict[str, Any]:
-        champion = champion_of(run)
+        champion = champion_of(run, {r["champion"] for r in earlier})
         genome = champion.candidate.genome
         problem = run.problem
         vs_history = []
@@ -181,7 +190,9 @@ class RedQueen:
             "evaluations": run.store.evaluation_count(),
             "stop_reason": reason,
             "lineage": lineage(run.store, champion.id),
-        }
+            "carried": [m.candidate.genome for m in run.best_first()
+                        if m.evaluation.ok][: self.settings.carry_over],
+        }  # fmt: skip
         record["generality"] = self._generality_of(genome)
         header = {k: record[k] for k in ("round", "champion", "objectives", "lineage")}
         suffix, text = problem.render(genome, header)

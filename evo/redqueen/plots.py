@@ -59,8 +59,10 @@ def history_curve(ax: Any, frame: pl.DataFrame) -> None:
 
 
 def generality_curve(ax: Any, frame: pl.DataFrame) -> None:
-    """Held-out measures of each round's champion (e.g. score and win/tie/loss rates)."""
-    columns = [c for c in frame.columns if c.startswith("heldout_")]
+    """Held-out measures of each round's champion that are shares in [0, 1] (e.g. score
+    and win/tie/loss rates)."""
+    columns = [c for c in frame.columns if c.startswith("heldout_")
+               and frame[c].drop_nulls().is_between(0, 1).all()]  # fmt: skip
     for column in columns:
         ax.plot(frame["round"], frame[column], marker="o", label=column.removeprefix("heldout_"))
     ax.set_xlabel("round")

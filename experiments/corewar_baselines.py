@@ -1,0 +1,155 @@
+"""Evolution against random search and hill climbing on Core War, at equal budget.
+
+Each method may evaluate ``--budget`` warriors, scored against a training sample of the
+94nop hill; the best warrior of each is then scored against the whole hill (895
+warriors), which no method saw in full.
+
+Run: python experiments/corewar_baselines.py --budget 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from evo.config import validate
+from evo.run import Run
+from problems.corewar.adapter import CoreWar
+from problems.corewar.operators import random_instruction
+from problems.corewar.redcode import Warrior
+
+REPO = Path(__file__).resolve().parents[1]
+HILL = str(REPO.parent / "shared" / "corewar" / "warriors" / "94nop")
+
+
+def random_search(problem: CoreWar, budget: int, rng: np.random.Generator) -> tuple[str, float]:
+    """Random warriors: random instructions, random length."""
+    best, best_score = "", -1.0
+    for _ in range(budget):
+        length = int(rng.integers(1, 21))
+        code = np.stack(
+            [random_instruction(rng, problem.settings.coresize, length) for _ in range(length)]
+        )
+        genome = problem.canonical(Warrior(code=code, start=int(rng.integers(length))))
+        score = problem.evaluate(genome).objectives.get("score", 0.0)
+        if score > best_score:
+            best, best_score = genome, score
+    return best, best_score
+
+
+def hill_climbing(problem: CoreWar, budget: int, rng: np.random.Generator) -> tuple[str, float]:
+    """(1+1): mutate the current warrior, keep the child when it is at least as good."""
+    seeds = problem.seeds(rng, 4)
+    scores = [problem.evaluate(s).objectives["score"] for s in seeds]
+    current, current_score = seeds[int(np.argmax(scores))], max(scores)
+    for _ in range(budget - len(seeds)):
+        child = problem.mutate(current, rng)
+        score = problem.evaluate(child).objectives.get("score", 0.0)
+        if score >= current_score:
+            current, current_score = child, score
+    return current, current_score
+
+
+def evolution(budget: int, train: int, rounds: int, seed: int, run_dir: Path) -> tuple[str, float]:
+    """evo's engine: population 40, tournament parents, mutation and crossover."""
+    config = validate(
+        {
+            "name": "corewar-baseline-evo",
+            "seed": seed,
+            "problem": {
+                "name": "corewar",
+                "params": {
+                    "opponents": [],
+                    "opponents_dir": HILL,
+                    "opponents_sample": train,
+                    "rounds": rounds,
+                },
+            },
+            "population": {"size": 40},
+            "selection": {"parents": "tournament", "tournament_size": 3},
+            "variation": {"operators": {"mutation": 0.7, "crossover": 0.3}},
+            "evaluation": {"backend": "sequential", "timeout": 120},
+            "budget": {"evaluations": budget},
+        },
+        "baselines",
+    )
+    run = Run.create(config, run_dir)
+    try:
+        run.execute()
+        best = max(
+            (m for m in run.best_first() if m.evaluation.ok),
+            key=lambda m: m.evaluation.objectives["score"],
+        )
+        return best.candidate.genome, best.evaluation.objectives["score"]
+    finally:
+        run.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--budget", type=int, default=2000, help="evaluations per method")
+    parser.add_argument("--train", type=int, default=20, help="hill warriors to train against")
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    out = REPO / "results" / f"corewar-baselines-{datetime.now():%Y%m%d-%H%M%S}"
+    out.mkdir(parents=True)
+    train = CoreWar(
+        opponents=[],
+        opponents_dir=HILL,
+        opponents_sample=args.train,
+        rounds=args.rounds,
+        placement_seed=args.seed,
+    )
+    full = CoreWar(opponents=[], opponents_dir=HILL, rounds=args.rounds, placement_seed=args.seed)
+    methods: dict[str, Callable[[], tuple[str, float]]] = {
+        "evo (engine)": lambda: evolution(
+            args.budget, args.train, args.rounds, args.seed, out / "evo-run"
+        ),
+        "hill climbing": lambda: hill_climbing(
+            train, args.budget, np.random.default_rng(args.seed)
+        ),
+        "random search": lambda: random_search(
+            train, args.budget, np.random.default_rng(args.seed)
+        ),
+    }
+    rows = []
+    print(
+        f"budget {args.budget} evaluations each; training: {args.train} hill warriors x "
+        f"{args.rounds} rounds; test: all {len(full.opponent_set)} hill warriors"
+    )
+    print(f"{'method':<16}{'train score':>12}{'hill score':>12}{'W/T/L % on hill':>18}{'time':>8}")
+    for name, method in methods.items():
+        start = time.perf_counter()
+        genome, train_score = method()
+        elapsed = time.perf_counter() - start
+        test = full.evaluate(genome)
+        d = test.descriptors
+        rates = f"{d['win_rate']:.0%}/{d['tie_rate']:.0%}/{d['loss_rate']:.0%}"
+        print(
+            f"{name:<16}{train_score:>12.3f}{test.objectives['score']:>12.3f}{rates:>18}"
+            f"{elapsed:>7.0f}s"
+        )
+        slug = name.split()[0]
+        (out / f"best-{slug}.red").write_text(genome)
+        rows.append(
+            {
+                "method": name,
+                "train_score": train_score,
+                "hill_score": test.objectives["score"],
+                "rates": d,
+                "seconds": elapsed,
+            }
+        )
+    (out / "baselines.json").write_text(json.dumps({"args": vars(args), "results": rows}, indent=1))
+    print(f"written: {out}")
+
+
+if __name__ == "__main__":
+    main()

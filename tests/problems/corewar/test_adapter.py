@@ -1,0 +1,134 @@
+"""The Core War problem adapter: evaluation, failures as data, operators, champions."""
+
+import numpy as np
+import pytest
+
+from evo import registry
+from evo.engine import Engine
+from evo.errors import ConfigError
+from evo.records import Status
+from evo.store import Store
+from evo.variation.base import Operator, register
+from problems.corewar.adapter import CoreWar
+from problems.corewar.assembler import assemble
+
+from support import make_config
+
+DWARF_ONLY = ["seed:dwarf"]
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return CoreWar(opponents=["seed:dwarf", "seed:imp"], rounds=4)
+
+
+def test_seeds_evaluate_with_scores_descriptors_and_feedback(problem):
+    for genome in problem.seeds(np.random.default_rng(0), 4):
+        evaluation = problem.evaluate(genome)
+        assert evaluation.status is Status.OK and 0 <= evaluation.objectives["score"] <= 1
+        assert set(evaluation.instance_scores) == {"seed:dwarf", "seed:imp"}
+        assert {"processes", "coverage", "alive", "win_rate", "tie_rate", "loss_rate"} <= set(
+            evaluation.descriptors
+        )
+        assert "vs seed:dwarf:" in evaluation.feedback
+
+
+def test_a_warrior_that_beats_everything_scores_one():
+    # a bomber against an opponent that kills itself at once
+    problem = CoreWar(opponents=[";redcode\n dat #0, #0\n"], rounds=3)
+    dwarf = problem.canonical(assemble(problem.seeds_from[0]))
+    assert problem.evaluate(dwarf).objectives["score"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "genome, reason",
+    [(";redcode\n mov 0, nowhere\n", "undefined symbol 'nowhere'"),
+     (";redcode\n" + " nop 0\n" * 101, "too many instructions: 101"),
+     ("", "no instructions")],
+)  # fmt: skip
+def test_invalid_and_oversized_warriors_are_recorded_with_the_reason(problem, genome, reason):
+    evaluation = problem.evaluate(genome)
+    assert evaluation.status is Status.INVALID and reason in evaluation.feedback
+
+
+def test_operators_always_give_warriors_that_assemble_and_fit(problem):
+    rng = np.random.default_rng(5)
+    population = problem.seeds(rng, 4)
+    for _ in range(300):
+        a, b = (population[int(i)] for i in rng.integers(0, len(population), 2))
+        child = problem.crossover(a, b, rng) if rng.random() < 0.3 else problem.mutate(a, rng)
+        warrior = assemble(child)
+        assert 1 <= len(warrior) <= 100
+        population.append(child)
+    assert len(set(population)) > 200
+
+
+def test_alive_share_scoring_and_secondary_objectives():
+    problem = CoreWar(opponents=["seed:dwarf", "seed:paper"], rounds=5, scoring="alive_share",
+                      secondary=["length", "survival"])  # fmt: skip
+    assert [o.name for o in problem.objectives] == ["score", "length", "survival"]
+    evaluation = problem.evaluate(problem.seeds(np.random.default_rng(0), 1)[0])
+    assert 0 <= evaluation.objectives["score"] <= 1 and evaluation.objectives["length"] >= 1
+
+
+def test_match_is_a_score_in_unit_interval(problem):
+    dwarf, imp = problem.seeds(np.random.default_rng(0), 2)
+    assert 0 <= problem.match(dwarf, imp) <= 1
+    assert problem.match("not redcode", imp) == 0.0 and problem.match(imp, "not redcode") == 1.0
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [({"opponents": ["seed:nope"]}, "no built-in warrior 'nope'"),
+     ({"opponents": ["/nowhere/x.red"]}, "does not exist"),
+     ({"opponents": [], "opponents_dir": "/nowhere"}, "is not a directory"),
+     ({"scoring": "elo"}, "scoring must be"), ({"secondary": ["speed"]}, "unknown secondary")],
+)  # fmt: skip
+def test_bad_parameters_are_config_errors(params, message):
+    with pytest.raises((ConfigError, ValueError), match=message):
+        problem = registry.create("corewar", params)
+        problem.evaluate(problem.seeds(np.random.default_rng(0), 1)[0])
+
+
+@register("garbage")
+class Garbage(Operator):
+    """Proposes text that is not Redcode, or too long, alternately."""
+
+    arity = 1
+
+    def propose(self, parents, context):
+        if context.rng.random() < 0.5:
+            return [f";redcode\n this is not redcode {context.rng.integers(1 << 30)}\n"]
+        return [";redcode\n" + " nop 0\n" * int(context.rng.integers(101, 150))]
+
+
+def test_invalid_proposals_never_crash_a_run(tmp_path):
+    config = make_config(problem={"name": "corewar", "params": {"rounds": 2}},
+                         variation={"operators": {"garbage": 0.5, "mutation": 0.5}},
+                         budget={"evaluations": 40})  # fmt: skip
+    engine = Engine(CoreWar(rounds=2), config, Store.in_dir(tmp_path, create=True))
+    engine.run()
+    evaluations = engine.store.evaluations().values()
+    invalid = [e for e in evaluations if e.status is Status.INVALID]
+    assert len(evaluations) == 40 and invalid
+    assert all("does not assemble" in e.feedback for e in invalid)
+    assert all(m.evaluation.ok for m in engine.members())
+
+
+def test_champions_are_written_with_lineage(tmp_path, problem):
+    genome = problem.seeds(np.random.default_rng(0), 1)[0]
+    suffix, text = problem.render(
+        genome,
+        {
+            "round": 3,
+            "champion": "abc",
+            "objectives": {"score": 0.5},
+            "lineage": [{"id": "abc", "operator": "mutation", "generation": 4}],
+        },
+    )
+    assert (
+        suffix == ".red"
+        and ";name round 3 champion abc" in text
+        and ";lineage abc(mutation@4)" in text
+    )
+    assert np.array_equal(assemble(text).code, assemble(genome).code)
