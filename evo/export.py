@@ -33,10 +33,14 @@ def candidates(store: Store) -> pl.DataFrame:
             "genome": [r[5] for r in rows],
         },
         schema={
-            "id": pl.String, "operator": pl.String, "generation": pl.Int64, "island": pl.Int64,
-            "parents": pl.List(pl.String), "genome": pl.String,
+            "id": pl.String,
+            "operator": pl.String,
+            "generation": pl.Int64,
+            "island": pl.Int64,
+            "parents": pl.List(pl.String),
+            "genome": pl.String,
         },
-    )  # fmt: skip
+    )
 
 
 def evaluations(store: Store) -> pl.DataFrame:
@@ -62,10 +66,12 @@ def evaluations(store: Store) -> pl.DataFrame:
         data[f"desc_{name}"] = [values.get(name) for values in described]
     data["wall_time"] = [r[5] for r in rows]
     data["feedback"] = [r[6] for r in rows]
-    schema = {"seq": pl.Int64, "candidate_id": pl.String, "generation": pl.Int64,
-              "status": pl.String} | {n: pl.Float64 for n in names} | {
-              f"desc_{n}": pl.Float64 for n in descriptors} | {
-              "wall_time": pl.Float64, "feedback": pl.String}  # fmt: skip
+    schema = (
+        {"seq": pl.Int64, "candidate_id": pl.String, "generation": pl.Int64, "status": pl.String}
+        | {n: pl.Float64 for n in names}
+        | {f"desc_{n}": pl.Float64 for n in descriptors}
+        | {"wall_time": pl.Float64, "feedback": pl.String}
+    )
     return pl.DataFrame(data, schema=schema)
 
 
@@ -79,10 +85,16 @@ def generations(store: Store) -> pl.DataFrame:
     records = []
     for generation, count, elapsed, stats_text, hv in rows:
         stats = json.loads(stats_text)
-        record = {"generation": generation, "evaluations": count, "elapsed": elapsed,
-                  "hypervolume": hv, "best_rating": stats.get("best_rating"),
-                  "new": stats.get("new"), "matches": stats.get("matches"),
-                  "coverage": stats.get("coverage")}  # fmt: skip
+        record = {
+            "generation": generation,
+            "evaluations": count,
+            "elapsed": elapsed,
+            "hypervolume": hv,
+            "best_rating": stats.get("best_rating"),
+            "new": stats.get("new"),
+            "matches": stats.get("matches"),
+            "coverage": stats.get("coverage"),
+        }
         for name, values in stats.get("objectives", {}).items():
             for key in ("best", "median", "best_ever"):
                 record[f"{name}_{key}"] = values.get(key)
@@ -101,9 +113,13 @@ def matches(store: Store) -> pl.DataFrame:
     return pl.read_database(
         "SELECT generation, a, b, outcome FROM matches ORDER BY id",
         store.db,
-        schema_overrides={"generation": pl.Int64, "a": pl.String, "b": pl.String,
-                          "outcome": pl.Float64},
-    )  # fmt: skip
+        schema_overrides={
+            "generation": pl.Int64,
+            "a": pl.String,
+            "b": pl.String,
+            "outcome": pl.Float64,
+        },
+    )
 
 
 def ratings(store: Store) -> pl.DataFrame:
@@ -111,21 +127,32 @@ def ratings(store: Store) -> pl.DataFrame:
     return pl.read_database(
         "SELECT generation, candidate_id, rating, games FROM ratings ORDER BY generation, rating",
         store.db,
-        schema_overrides={"generation": pl.Int64, "candidate_id": pl.String,
-                          "rating": pl.Float64, "games": pl.Float64},
-    )  # fmt: skip
+        schema_overrides={
+            "generation": pl.Int64,
+            "candidate_id": pl.String,
+            "rating": pl.Float64,
+            "games": pl.Float64,
+        },
+    )
 
 
 def populations(store: Store) -> pl.DataFrame:
     """Members of the population after each generation, with their objective values."""
     rows = store.db.execute("SELECT generation, population FROM generations ORDER BY generation")
-    pairs = [(g, i, cid) for g, text in rows for i, island in enumerate(json.loads(text))
-             for cid in island]  # fmt: skip
+    pairs = [
+        (g, i, cid)
+        for g, text in rows
+        for i, island in enumerate(json.loads(text))
+        for cid in island
+    ]
     frame = pl.DataFrame(
-        {"generation": [p[0] for p in pairs], "island": [p[1] for p in pairs],
-         "candidate_id": [p[2] for p in pairs]},
+        {
+            "generation": [p[0] for p in pairs],
+            "island": [p[1] for p in pairs],
+            "candidate_id": [p[2] for p in pairs],
+        },
         schema={"generation": pl.Int64, "island": pl.Int64, "candidate_id": pl.String},
-    )  # fmt: skip
+    )
     values = evaluations(store).drop("seq", "generation", "wall_time", "feedback")
     return frame.join(values, on="candidate_id", how="left")
 

@@ -18,8 +18,14 @@ def evolution_curve(ax: Any, generations: pl.DataFrame, objective: str, directio
     ax.plot(x, generations[f"{objective}_best"], label="best", color="C0")
     ax.plot(x, generations[f"{objective}_median"], label="median", color="C1", linestyle="--")
     if f"{objective}_best_ever" in generations.columns:
-        ax.plot(x, generations[f"{objective}_best_ever"], label="best so far", color="C2",
-                linewidth=0.8, alpha=0.7)  # fmt: skip
+        ax.plot(
+            x,
+            generations[f"{objective}_best_ever"],
+            label="best so far",
+            color="C2",
+            linewidth=0.8,
+            alpha=0.7,
+        )
     ax.set_xlabel("evaluations")
     ax.set_ylabel(f"{objective} ({direction})")
     ax.set_title(f"{objective}")
@@ -148,8 +154,9 @@ def plot_run(run_dir: Path) -> list[Path]:
         written.append(path)
 
     if objectives and len(generations) and f"{objectives[0]['name']}_best" in generations.columns:
-        fig, axes = plt.subplots(1, len(objectives), figsize=(5 * len(objectives), 4),
-                                 squeeze=False)  # fmt: skip
+        fig, axes = plt.subplots(
+            1, len(objectives), figsize=(5 * len(objectives), 4), squeeze=False
+        )
         for ax, objective in zip(axes[0], objectives, strict=True):
             evolution_curve(ax, generations, objective["name"], objective["direction"])
         save(fig, "evolution")
@@ -168,8 +175,14 @@ def plot_run(run_dir: Path) -> list[Path]:
     if archive and len(archive["descriptors"]) >= 2 and objectives and len(populations):
         last = populations.filter(pl.col("generation") == populations["generation"].max())
         fig, ax = plt.subplots(figsize=(6, 5))
-        behaviour_map(ax, last, archive["descriptors"], archive["ranges"], archive["bins"],
-                      objectives[0]["name"])  # fmt: skip
+        behaviour_map(
+            ax,
+            last,
+            archive["descriptors"],
+            archive["ranges"],
+            archive["bins"],
+            objectives[0]["name"],
+        )
         save(fig, "behaviour_map")
     store = Store.in_dir(run_dir)
     try:

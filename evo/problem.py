@@ -114,18 +114,20 @@ def coerce_evaluation(result: Any, objectives: Sequence[Objective]) -> Evaluatio
     for objective in objectives:
         if objective.name not in result.objectives:
             return result.with_fields(
-                status=Status.INVALID, objectives={},
+                status=Status.INVALID,
+                objectives={},
                 feedback=f"objective {objective.name!r} missing from the result",
-            )  # fmt: skip
+            )
         try:
             value = float(result.objectives[objective.name])
         except (TypeError, ValueError):
             value = math.nan
         if not math.isfinite(value):
             return result.with_fields(
-                status=Status.INVALID, objectives={},
+                status=Status.INVALID,
+                objectives={},
                 feedback=f"objective {objective.name!r} is not a finite number: "
                 f"{result.objectives[objective.name]!r}",
-            )  # fmt: skip
+            )
         values[objective.name] = value
     return result.with_fields(objectives=values)

@@ -48,9 +48,12 @@ class RunProgress:
         )
         self.label = f"{label} " if label else ""
         self.task = self.progress.add_task(
-            f"{self.label}gen 0", total=expected_evaluations(config), completed=done, rate="",
+            f"{self.label}gen 0",
+            total=expected_evaluations(config),
+            completed=done,
+            rate="",
             best="",
-        )  # fmt: skip
+        )
         self.started = time.monotonic()
         self.counted = 0
 

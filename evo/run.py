@@ -53,8 +53,9 @@ class Run:
         """Start a new run in ``run_dir`` (default ``results/<name>-<timestamp>``)."""
         problem = registry.create(config.problem.name, config.problem.params)
         run_dir, store, lock = new_run_dir(config, run_dir)
-        store.set_meta("objectives", [{"name": o.name, "direction": o.direction}
-                                      for o in problem.objectives])  # fmt: skip
+        store.set_meta(
+            "objectives", [{"name": o.name, "direction": o.direction} for o in problem.objectives]
+        )
         store.set_meta("optimal_hypervolume", problem.optimal_hypervolume)
         return cls._open(run_dir, config, store, problem, lock)
 
@@ -154,8 +155,9 @@ def summarize(run: Run, reason: str) -> list[str]:
     by_status = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     elapsed = last["elapsed"] if last else 0.0
     generations = last["generation"] + 1 if last else 0
-    lines.append(f"evaluations: {total} ({by_status}); generations: {generations}; "
-                 f"time: {elapsed:.1f} s")  # fmt: skip
+    lines.append(
+        f"evaluations: {total} ({by_status}); generations: {generations}; time: {elapsed:.1f} s"
+    )
     for objective in problem.objectives:
         best = (last or {}).get("stats", {}).get("objectives", {}).get(objective.name, {})
         if best.get("best_ever") is not None:
@@ -167,8 +169,9 @@ def summarize(run: Run, reason: str) -> list[str]:
     if run.engine.elo and last:
         top = store.db.execute(
             "SELECT candidate_id, rating, games FROM ratings WHERE generation = ? "
-            "ORDER BY rating DESC LIMIT 3", (last["generation"],),
-        ).fetchall()  # fmt: skip
+            "ORDER BY rating DESC LIMIT 3",
+            (last["generation"],),
+        ).fetchall()
         ranked = ", ".join(f"{cid} {rating:.0f} ({games:.0f} games)" for cid, rating, games in top)
         lines.append(f"top ELO: {ranked}")
     lines += run.finish_lines

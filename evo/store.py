@@ -124,11 +124,18 @@ class Store:
         db.executemany(
             "INSERT OR IGNORE INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (c.id, canonical_json(c.genome), json.dumps(list(c.parents)), c.operator,
-                 c.generation, c.island, now)
+                (
+                    c.id,
+                    canonical_json(c.genome),
+                    json.dumps(list(c.parents)),
+                    c.operator,
+                    c.generation,
+                    c.island,
+                    now,
+                )
                 for c in candidates
             ],
-        )  # fmt: skip
+        )
 
     def record_candidates(self, candidates: Iterable[Candidate]) -> None:
         """Commit candidates that are not proposals (e.g. fixed reference opponents)."""
@@ -196,11 +203,19 @@ class Store:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO evaluations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    e.candidate_id, seq, generation, e.status.value, json.dumps(dict(e.objectives)),
-                    json.dumps(dict(e.instance_scores)), json.dumps(dict(e.descriptors)),
-                    e.feedback, json.dumps(dict(e.artifacts)), e.wall_time, time.time(),
+                    e.candidate_id,
+                    seq,
+                    generation,
+                    e.status.value,
+                    json.dumps(dict(e.objectives)),
+                    json.dumps(dict(e.instance_scores)),
+                    json.dumps(dict(e.descriptors)),
+                    e.feedback,
+                    json.dumps(dict(e.artifacts)),
+                    e.wall_time,
+                    time.time(),
                 ),
-            )  # fmt: skip
+            )
         return cursor.rowcount == 1
 
     def evaluations(self, ids: Iterable[str] | None = None) -> dict[str, Evaluation]:
@@ -268,10 +283,16 @@ class Store:
             db.execute(
                 "INSERT INTO generations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    generation, evaluations, elapsed, json.dumps(population), json.dumps(stats),
-                    hypervolume, json.dumps(rng_state), time.time(),
+                    generation,
+                    evaluations,
+                    elapsed,
+                    json.dumps(population),
+                    json.dumps(stats),
+                    hypervolume,
+                    json.dumps(rng_state),
+                    time.time(),
                 ),
-            )  # fmt: skip
+            )
 
     def last_generation(self) -> dict[str, Any] | None:
         """The newest completed generation row, decoded, or ``None``."""

@@ -54,8 +54,10 @@ def instructions(w1: Path, w2: Path, rounds: int, position: int) -> int:
 def whole_processes(rounds: int) -> None:
     pmars = os.environ.get("PMARS")
     print(f"== {rounds}-round battles as whole processes (best of 3) ==")
-    print(f"{'battle':<34}{'instr':>10}{'evo 1 thr':>11}{'evo 2 thr':>11}{'pmars':>9}"
-          f"{'ratio 1':>9}{'ratio 2':>9}")  # fmt: skip
+    print(
+        f"{'battle':<34}{'instr':>10}{'evo 1 thr':>11}{'evo 2 thr':>11}{'pmars':>9}"
+        f"{'ratio 1':>9}{'ratio 2':>9}"
+    )
     for w1, w2, position in MATCHES:
         count = instructions(w1, w2, rounds, position)
         args = ["-r", str(rounds), "-F", str(position), str(w1), str(w2)]
@@ -63,8 +65,10 @@ def whole_processes(rounds: int) -> None:
         two = timed(EVO + args, dict(os.environ, NUMBA_NUM_THREADS="2"))
         reference = timed([pmars, "-b", *args]) if pmars else count / PMARS_RATE
         label = f"{w1.stem} v {w2.stem}"
-        print(f"{label:<34}{count:>10.2e}{one:>10.2f}s{two:>10.2f}s{reference:>8.2f}s"
-              f"{reference / one:>8.2f}x{reference / two:>8.2f}x")  # fmt: skip
+        print(
+            f"{label:<34}{count:>10.2e}{one:>10.2f}s{two:>10.2f}s{reference:>8.2f}s"
+            f"{reference / one:>8.2f}x{reference / two:>8.2f}x"
+        )
     source = "measured" if pmars else f"recorded rate {PMARS_RATE:.1e}/s"
     print(f"(pmars: {source}; ratio = pmars time / evo time, above 1 means evo is faster)")
 

@@ -43,14 +43,15 @@ def engine_overhead(population: int, generations: int) -> float:
     """Seconds per candidate over a whole run (evaluations in-process)."""
     config = validate(
         {
-            "name": "bench", "problem": {"name": "trivial"},
+            "name": "bench",
+            "problem": {"name": "trivial"},
             "population": {"size": population},
             "variation": {"operators": {"mutation": 1.0}},
             "evaluation": {"backend": "sequential"},
             "budget": {"generations": generations},
         },
         "bench",
-    )  # fmt: skip
+    )
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.in_dir(tmp, create=True)
         engine = Engine(Trivial(), config, store)

@@ -18,8 +18,13 @@ def run_evo(*args: str, cwd: Path | None = None, timeout: float = 300, **kw: Any
     env = dict(os.environ, PYTHONUNBUFFERED="1", COLUMNS="200")
     return subprocess.run(
         [sys.executable, "-c", "from evo.cli import main; main()", *args],
-        cwd=cwd or REPO, env=env, capture_output=True, text=True, timeout=timeout, **kw,
-    )  # fmt: skip
+        cwd=cwd or REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **kw,
+    )
 
 
 @pytest.fixture

@@ -74,8 +74,9 @@ def _execute_rounds(driver: Any, quiet: bool) -> None:
         if shown:
             shown.pop().__exit__(None, None, None)
         if not quiet:
-            progress = RunProgress(run.config, run.store.evaluation_count(), err,
-                                   label=f"round {index}")  # fmt: skip
+            progress = RunProgress(
+                run.config, run.store.evaluation_count(), err, label=f"round {index}"
+            )
             shown.append(progress.__enter__())
 
     def forward(method: str) -> Any:
@@ -149,8 +150,10 @@ def resume(
         return
     handle = Run.resume(run_dir, set_ or [])
     done = handle.store.evaluation_count()
-    out.print(f"resuming {run_dir} at generation {handle.engine.generation} "
-              f"({done} evaluations done)", markup=False)  # fmt: skip
+    out.print(
+        f"resuming {run_dir} at generation {handle.engine.generation} ({done} evaluations done)",
+        markup=False,
+    )
     _execute(handle, quiet)
 
 

@@ -98,8 +98,10 @@ class Engine:
     def _references(self) -> list[Candidate]:
         if not (self.elo and self.config.elo.references):
             return []
-        refs = [props.to_candidate(g, operator="reference", generation=-1)
-                for g in self.problem.opponents()]  # fmt: skip
+        refs = [
+            props.to_candidate(g, operator="reference", generation=-1)
+            for g in self.problem.opponents()
+        ]
         self.store.record_candidates(refs)
         return refs
 
@@ -115,8 +117,11 @@ class Engine:
             ]
             self.rng.bit_generator.state = last["rng_state"]
             self._elapsed_before = last["elapsed"]
-            self.best_ever = {k: v["best_ever"] for k, v in last["stats"]["objectives"].items()
-                              if v.get("best_ever") is not None}  # fmt: skip
+            self.best_ever = {
+                k: v["best_ever"]
+                for k, v in last["stats"]["objectives"].items()
+                if v.get("best_ever") is not None
+            }
             self.stalled = last["stats"].get("stalled", 0)
         pending = self.store.pending_ask(self.generation)
         if pending is not None:
@@ -183,8 +188,10 @@ class Engine:
     def _offspring_proposals(self, room: int) -> tuple[list[Candidate], dict[str, list[str]]]:
         population = self.config.population
         wanted = population.offspring or population.size
-        share = [wanted // len(self.islands) + (i < wanted % len(self.islands))
-                 for i in range(len(self.islands))]  # fmt: skip
+        share = [
+            wanted // len(self.islands) + (i < wanted % len(self.islands))
+            for i in range(len(self.islands))
+        ]
         taken = {m.id for m in self.members()}
         proposals: list[Candidate] = []
         failures: dict[str, list[str]] = {}
@@ -200,9 +207,12 @@ class Engine:
             for plan, genomes in outcome.results:
                 for genome in genomes:
                     candidate = props.to_candidate(
-                        genome, parents=tuple(p.id for p in plan.parents),
-                        operator=plan.operator.name, generation=self.generation, island=plan.island,
-                    )  # fmt: skip
+                        genome,
+                        parents=tuple(p.id for p in plan.parents),
+                        operator=plan.operator.name,
+                        generation=self.generation,
+                        island=plan.island,
+                    )
                     fresh = candidate.id not in self._evaluated
                     if candidate.id in taken or share[plan.island] <= 0 or (fresh and new >= room):
                         continue
@@ -314,8 +324,9 @@ class Engine:
         survive = self._survival()
         for index, island in enumerate(self.islands):
             present = {m.id for m in island}
-            merged = island + [m for m in offspring
-                               if m.candidate.island == index and m.id not in present]  # fmt: skip
+            merged = island + [
+                m for m in offspring if m.candidate.island == index and m.id not in present
+            ]
             self.islands[index] = survive(merged, self._island_size(index))
 
     def _island_size(self, index: int) -> int:
@@ -362,11 +373,16 @@ class Engine:
             stats["coverage"] = len(members) / (self.archive.cells * len(self.islands))
         elapsed = self.elapsed
         self.store.record_generation(
-            pending.generation, evaluations=len(self._evaluated), elapsed=elapsed,
-            population=[[m.id for m in island] for island in self.islands], stats=stats,
-            hypervolume=hv, rng_state=self.rng.bit_generator.state, matches=matches,
+            pending.generation,
+            evaluations=len(self._evaluated),
+            elapsed=elapsed,
+            population=[[m.id for m in island] for island in self.islands],
+            stats=stats,
+            hypervolume=hv,
+            rng_state=self.rng.bit_generator.state,
+            matches=matches,
             ratings=ratings,
-        )  # fmt: skip
+        )
         self._pending = None
         self.generation = pending.generation + 1
         return GenerationSummary(pending.generation, len(self._evaluated), elapsed, stats, hv)

@@ -36,8 +36,10 @@ def build_archive(problem: Problem, config: ExperimentConfig) -> GridArchive | N
     if selection.survival != "map_elites" or selection.archive is None:
         return None
     if not problem.objectives:
-        raise ConfigError("selection.survival: map_elites ranks elites by the first objective; "
-                          f"{type(problem).__name__} has none")  # fmt: skip
+        raise ConfigError(
+            "selection.survival: map_elites ranks elites by the first objective; "
+            f"{type(problem).__name__} has none"
+        )
     archive = selection.archive
     return GridArchive(archive.descriptors, archive.bins, archive.ranges)
 
@@ -46,8 +48,11 @@ def build_operators(problem: Problem, config: ExperimentConfig) -> list[tuple[Op
     """The weighted operator mix; each operator must be registered and fit the problem."""
     mix = config.variation.operators
     if mix is None:
-        mix = {name: w for name, w in DEFAULT_MIX.items()
-               if implements(problem, "mutate" if name == "mutation" else name)}  # fmt: skip
+        mix = {
+            name: w
+            for name, w in DEFAULT_MIX.items()
+            if implements(problem, "mutate" if name == "mutation" else name)
+        }
         if not mix:
             raise ConfigError(
                 f"variation.operators: {type(problem).__name__} defines neither mutate() nor "

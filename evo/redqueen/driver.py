@@ -48,8 +48,9 @@ def lineage(store: Store, candidate_id: str) -> list[dict[str, Any]]:
     candidates = store.candidates()
     chain, current = [], candidates.get(candidate_id)
     while current is not None:
-        chain.append({"id": current.id, "operator": current.operator,
-                      "generation": current.generation})  # fmt: skip
+        chain.append(
+            {"id": current.id, "operator": current.operator, "generation": current.generation}
+        )
         current = candidates.get(current.parents[0]) if current.parents else None
     return chain
 
@@ -151,9 +152,14 @@ class RedQueen:
             index = len(rounds)
             directory = round_dir(self.run_dir, index)
             if (directory / DB_NAME).exists():
-                run = Run.resume(directory, [f"budget.{k}={v}" for k, v in
-                                             self.config.budget.model_dump().items()
-                                             if v is not None])  # fmt: skip
+                run = Run.resume(
+                    directory,
+                    [
+                        f"budget.{k}={v}"
+                        for k, v in self.config.budget.model_dump().items()
+                        if v is not None
+                    ],
+                )
             else:
                 carried = rounds[-1].get("carried", []) if rounds else []
                 config = self.round_config(index, [r["genome"] for r in rounds], carried)
@@ -190,9 +196,10 @@ class RedQueen:
             "evaluations": run.store.evaluation_count(),
             "stop_reason": reason,
             "lineage": lineage(run.store, champion.id),
-            "carried": [m.candidate.genome for m in run.best_first()
-                        if m.evaluation.ok][: self.settings.carry_over],
-        }  # fmt: skip
+            "carried": [m.candidate.genome for m in run.best_first() if m.evaluation.ok][
+                : self.settings.carry_over
+            ],
+        }
         record["generality"] = self._generality_of(genome)
         header = {k: record[k] for k in ("round", "champion", "objectives", "lineage")}
         suffix, text = problem.render(genome, header)
@@ -211,8 +218,11 @@ class RedQueen:
             self._generality = registry.create(self.config.problem.name, params)
         problem = self._generality
         evaluation = coerce_evaluation(problem.evaluate(genome), problem.objectives)
-        return {"status": evaluation.status.value, "objectives": dict(evaluation.objectives),
-                "descriptors": dict(evaluation.descriptors)}  # fmt: skip
+        return {
+            "status": evaluation.status.value,
+            "objectives": dict(evaluation.objectives),
+            "descriptors": dict(evaluation.descriptors),
+        }
 
     def summary(self) -> list[str]:
         """One line per round, then the run directory."""

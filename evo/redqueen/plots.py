@@ -17,9 +17,13 @@ def rounds_frame(rounds: list[dict[str, Any]]) -> pl.DataFrame:
     records = []
     for r in rounds:
         history = r["vs_history"]
-        record = {"round": r["round"], "champion": r["champion"], "evaluations": r["evaluations"],
-                  "vs_history_mean": float(np.mean(history)) if history else None,
-                  "beats_history": sum(x > 0.5 for x in history) if history else None}  # fmt: skip
+        record = {
+            "round": r["round"],
+            "champion": r["champion"],
+            "evaluations": r["evaluations"],
+            "vs_history_mean": float(np.mean(history)) if history else None,
+            "beats_history": sum(x > 0.5 for x in history) if history else None,
+        }
         record |= {f"champion_{k}": v for k, v in r["objectives"].items()}
         generality = r.get("generality") or {}
         record |= {f"heldout_{k}": v for k, v in generality.get("objectives", {}).items()}
@@ -61,8 +65,11 @@ def history_curve(ax: Any, frame: pl.DataFrame) -> None:
 def generality_curve(ax: Any, frame: pl.DataFrame) -> None:
     """Held-out measures of each round's champion that are shares in [0, 1] (e.g. score
     and win/tie/loss rates)."""
-    columns = [c for c in frame.columns if c.startswith("heldout_")
-               and frame[c].drop_nulls().is_between(0, 1).all()]  # fmt: skip
+    columns = [
+        c
+        for c in frame.columns
+        if c.startswith("heldout_") and frame[c].drop_nulls().is_between(0, 1).all()
+    ]
     for column in columns:
         ax.plot(frame["round"], frame[column], marker="o", label=column.removeprefix("heldout_"))
     ax.set_xlabel("round")

@@ -75,13 +75,19 @@ class CoreWar(Problem):
         if unknown:
             raise ValueError(f"unknown secondary objectives {unknown} (known: {list(SECONDARY)})")
         self.settings = Settings(
-            coresize=coresize, cycles=cycles, processes=processes, maxlength=maxlength,
-            mindistance=mindistance, rounds=rounds,
-        )  # fmt: skip
+            coresize=coresize,
+            cycles=cycles,
+            processes=processes,
+            maxlength=maxlength,
+            mindistance=mindistance,
+            rounds=rounds,
+        )
         self.params = {
-            "opponents": list(opponents), "opponents_dir": opponents_dir,
-            "opponents_sample": opponents_sample, "placement_seed": placement_seed,
-        }  # fmt: skip
+            "opponents": list(opponents),
+            "opponents_dir": opponents_dir,
+            "opponents_sample": opponents_sample,
+            "placement_seed": placement_seed,
+        }
         self.scoring = scoring
         self.placement_seed = placement_seed
         self.seeds_from = list(initial) + [opp.seed_source(name) for name in seeds_from]
@@ -96,9 +102,11 @@ class CoreWar(Problem):
         if self._opponents is None:
             entries = [opp.resolve(e) for e in self.params["opponents"]]
             if self.params["opponents_dir"]:
-                entries += opp.from_directory(self.params["opponents_dir"],
-                                              self.params["opponents_sample"],
-                                              self.placement_seed)  # fmt: skip
+                entries += opp.from_directory(
+                    self.params["opponents_dir"],
+                    self.params["opponents_sample"],
+                    self.placement_seed,
+                )
             if not entries:
                 raise ValueError("no opponents: give opponents or opponents_dir")
             self._opponents = opp.load(entries, self.settings)
@@ -130,8 +138,9 @@ class CoreWar(Problem):
 
     def canonical(self, warrior: Warrior) -> str:
         """Genome text: disassembly without a name (the file name is added on export)."""
-        plain = Warrior(code=warrior.code, start=warrior.start, name="evolved", author="evo",
-                        pin=warrior.pin)  # fmt: skip
+        plain = Warrior(
+            code=warrior.code, start=warrior.start, name="evolved", author="evo", pin=warrior.pin
+        )
         return disassemble(plain, self.settings.coresize)
 
     def assemble(self, genome: str) -> Warrior:
@@ -159,31 +168,39 @@ class CoreWar(Problem):
         per_opponent = (3 * wins + ties) / (3 * rounds)
         total_rounds = rounds * len(rivals)
         survival = float(result.alive[:, :, 0].mean())
-        objectives = {"score": float(per_opponent.mean()), "length": float(len(warrior)),
-                      "survival": survival}  # fmt: skip
+        objectives = {
+            "score": float(per_opponent.mean()),
+            "length": float(len(warrior)),
+            "survival": survival,
+        }
         tallies = zip(rivals, wins, ties, losses, strict=True)
         feedback = "; ".join(f"vs {o.label}: {w}W {t}T {lo}L" for o, w, t, lo in tallies)
         return Evaluation(
             objectives={o.name: objectives[o.name] for o in self.objectives},
             instance_scores={o.label: float(s) for o, s in zip(rivals, per_opponent, strict=True)},
-            descriptors=self._descriptors(result.observations[:, :, 0, :]) | {
+            descriptors=self._descriptors(result.observations[:, :, 0, :])
+            | {
                 "win_rate": float(wins.sum() / total_rounds),
                 "tie_rate": float(ties.sum() / total_rounds),
                 "loss_rate": float(losses.sum() / total_rounds),
             },
             feedback=feedback,
-        )  # fmt: skip
+        )
 
     def _melee(self, warrior: Warrior) -> Evaluation:
         from problems.corewar.battle import battle
 
         rivals = self.opponent_set
         settings = Settings(**{**self.settings.__dict__, "warriors": len(rivals) + 1})
-        result = battle([warrior] + [o.warrior for o in rivals], settings, self._seed(),
-                        observe=True)  # fmt: skip
+        result = battle(
+            [warrior] + [o.warrior for o in rivals], settings, self._seed(), observe=True
+        )
         share = result.alive_share()
-        objectives = {"score": float(share[0]), "length": float(len(warrior)),
-                      "survival": float(result.alive[:, 0].mean())}  # fmt: skip
+        objectives = {
+            "score": float(share[0]),
+            "length": float(len(warrior)),
+            "survival": float(result.alive[:, 0].mean()),
+        }
         return Evaluation(
             objectives={o.name: objectives[o.name] for o in self.objectives},
             descriptors=self._descriptors(result.observations[:, 0, :]),
@@ -207,14 +224,16 @@ class CoreWar(Problem):
         warrior = self.assemble(genome)
         code, start = warrior.code, warrior.start
         for _ in range(int(rng.integers(1, self.mutation_edits + 1))):
-            code, start = mutate_code(code, start, rng, self.settings.coresize,
-                                      self.settings.maxlength)  # fmt: skip
+            code, start = mutate_code(
+                code, start, rng, self.settings.coresize, self.settings.maxlength
+            )
         return self.canonical(Warrior(code=code, start=start))
 
     def crossover(self, a: str, b: str, rng: np.random.Generator) -> str:
         first, second = self.assemble(a), self.assemble(b)
-        code, start = crossover_code(first.code, first.start, second.code, rng,
-                                     self.settings.maxlength)  # fmt: skip
+        code, start = crossover_code(
+            first.code, first.start, second.code, rng, self.settings.maxlength
+        )
         return self.canonical(Warrior(code=code, start=start))
 
     def match(self, a: str, b: str) -> float:
@@ -239,16 +258,23 @@ class CoreWar(Problem):
     def render(self, genome: str, info: dict[str, Any]) -> tuple[str, str]:
         """A ``.red`` file named after the round (or candidate) with its lineage."""
         title = f"round {info['round']} champion" if "round" in info else "evolved"
-        header = [";redcode-94", f";name {title} {info.get('champion', '')}".rstrip(),
-                  ";author evo"]  # fmt: skip
+        header = [
+            ";redcode-94",
+            f";name {title} {info.get('champion', '')}".rstrip(),
+            ";author evo",
+        ]
         header += [f";strategy {k} = {v:.4g}" for k, v in info.get("objectives", {}).items()]
         lineage = info.get("lineage", [])
         if lineage:
-            steps = " <- ".join(f"{x['id'][:8]}({x['operator']}@{x['generation']})"
-                                for x in lineage[:12])  # fmt: skip
+            steps = " <- ".join(
+                f"{x['id'][:8]}({x['operator']}@{x['generation']})" for x in lineage[:12]
+            )
             header.append(f";lineage {steps}{' <- ...' if len(lineage) > 12 else ''}")
-        body = [line for line in genome.splitlines()
-                if not line.startswith((";name", ";author", ";redcode"))]  # fmt: skip
+        body = [
+            line
+            for line in genome.splitlines()
+            if not line.startswith((";name", ";author", ";redcode"))
+        ]
         return ".red", "\n".join(header + body) + "\n"
 
     def finish(self, run_dir: Path, population: Sequence[Any], store: Any) -> list[str]:

@@ -229,11 +229,16 @@ def _assemble(source: str, settings: Settings) -> Warrior:
     diag = Diagnostics()
     evaluator = Evaluator()
     constants = {
-        "CORESIZE": settings.coresize, "MAXPROCESSES": settings.processes,
-        "MAXCYCLES": settings.cycles, "MAXLENGTH": settings.maxlength,
-        "MINDISTANCE": settings.mindistance, "VERSION": PMARS_VERSION,
-        "WARRIORS": settings.warriors, "ROUNDS": settings.rounds, "PSPACESIZE": settings.pspace,
-    }  # fmt: skip
+        "CORESIZE": settings.coresize,
+        "MAXPROCESSES": settings.processes,
+        "MAXCYCLES": settings.cycles,
+        "MAXLENGTH": settings.maxlength,
+        "MINDISTANCE": settings.mindistance,
+        "VERSION": PMARS_VERSION,
+        "WARRIORS": settings.warriors,
+        "ROUNDS": settings.rounds,
+        "PSPACESIZE": settings.pspace,
+    }
     expander = Expander(text.lines, constants, evaluator, diag)
     lines = expander.run()
     _raise_first(diag)
@@ -268,17 +273,30 @@ def _assemble(source: str, settings: Settings) -> Warrior:
         if a is None or b is None:
             continue
         size = settings.coresize
-        rows.append([OPCODE[parsed.opcode], MODIFIER[parsed.modifier], MODE[parsed.a_mode],
-                     a % size, MODE[parsed.b_mode], b % size])  # fmt: skip
+        rows.append(
+            [
+                OPCODE[parsed.opcode],
+                MODIFIER[parsed.modifier],
+                MODE[parsed.a_mode],
+                a % size,
+                MODE[parsed.b_mode],
+                b % size,
+            ]
+        )
     _raise_first(diag)
     if start >= len(rows):
         diag.warn(0, f"start {start} lies outside the code")
     warnings = tuple(f"line {n}: {m}" if n else m for n, m in diag.warnings)
     return Warrior(
-        code=np.array(rows, dtype=np.int64).reshape(len(rows), 6), start=start,
-        name=text.name, author=text.author, strategy="\n".join(text.strategy), pin=pin,
-        source=source, warnings=warnings,
-    )  # fmt: skip
+        code=np.array(rows, dtype=np.int64).reshape(len(rows), 6),
+        start=start,
+        name=text.name,
+        author=text.author,
+        strategy="\n".join(text.strategy),
+        pin=pin,
+        source=source,
+        warnings=warnings,
+    )
 
 
 def _evaluate(evaluator: Evaluator, text: str, line: Line, diag: Diagnostics) -> int | None:

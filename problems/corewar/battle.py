@@ -37,13 +37,17 @@ class Loaded:
         lengths = np.array([len(w) for w in warriors], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         return cls(
-            instr=np.concatenate([p[0] for p in parts]), a=np.concatenate([p[1] for p in parts]),
-            b=np.concatenate([p[2] for p in parts]), offsets=offsets, lengths=lengths,
+            instr=np.concatenate([p[0] for p in parts]),
+            a=np.concatenate([p[1] for p in parts]),
+            b=np.concatenate([p[2] for p in parts]),
+            offsets=offsets,
+            lengths=lengths,
             starts=np.array([w.start for w in warriors], dtype=np.int64),
             pins=[w.pin for w in warriors],
-            uses_pspace=np.array([bool(np.isin(w.code[:, OP], (LDP, STP)).any())
-                                  for w in warriors]),
-        )  # fmt: skip
+            uses_pspace=np.array(
+                [bool(np.isin(w.code[:, OP], (LDP, STP)).any()) for w in warriors]
+            ),
+        )
 
 
 def pspace_rows(pins: Sequence[int | None]) -> np.ndarray:
@@ -65,22 +69,68 @@ def placements(
 
 @njit(cache=True)
 def _one_round(
-    loaded_instr, loaded_a, loaded_b, offsets, lengths, starts, positions, starter, size, cycles,
-    processes, pspace, pspace_index, last_result, alive, order, observations, track,
-):  # fmt: skip
+    loaded_instr,
+    loaded_a,
+    loaded_b,
+    offsets,
+    lengths,
+    starts,
+    positions,
+    starter,
+    size,
+    cycles,
+    processes,
+    pspace,
+    pspace_index,
+    last_result,
+    alive,
+    order,
+    observations,
+    track,
+):
     n = lengths.shape[0]
     core = np.empty((size, 4), dtype=np.int32)
     written = np.zeros((n, size) if track else (1, 1), dtype=np.uint8)
-    return play_round(core, loaded_instr, loaded_a, loaded_b, offsets, lengths, starts,
-                      positions, starter, cycles, processes, pspace, pspace_index, last_result,
-                      alive, order, observations, written, track)  # fmt: skip
+    return play_round(
+        core,
+        loaded_instr,
+        loaded_a,
+        loaded_b,
+        offsets,
+        lengths,
+        starts,
+        positions,
+        starter,
+        cycles,
+        processes,
+        pspace,
+        pspace_index,
+        last_result,
+        alive,
+        order,
+        observations,
+        written,
+        track,
+    )
 
 
 @njit(cache=True)
 def _sequential(
-    instr, a, b, offsets, lengths, starts, positions, starters, size, cycles, processes, psize,
-    pspace_index, track,
-):  # fmt: skip
+    instr,
+    a,
+    b,
+    offsets,
+    lengths,
+    starts,
+    positions,
+    starters,
+    size,
+    cycles,
+    processes,
+    psize,
+    pspace_index,
+    track,
+):
     rounds, n = positions.shape
     alive = np.zeros((rounds, n), dtype=np.bool_)
     order = np.full((rounds, n), -1, dtype=np.int64)
@@ -88,17 +138,46 @@ def _sequential(
     pspace = np.zeros((n, psize), dtype=np.int32)
     last_result = np.full(n, size - 1, dtype=np.int32)
     for r in range(rounds):
-        _one_round(instr, a, b, offsets, lengths, starts, positions[r], starters[r], size, cycles,
-                   processes, pspace, pspace_index, last_result, alive[r], order[r],
-                   observations[r], track)  # fmt: skip
+        _one_round(
+            instr,
+            a,
+            b,
+            offsets,
+            lengths,
+            starts,
+            positions[r],
+            starters[r],
+            size,
+            cycles,
+            processes,
+            pspace,
+            pspace_index,
+            last_result,
+            alive[r],
+            order[r],
+            observations[r],
+            track,
+        )
     return alive, order, observations
 
 
 @njit(cache=True, parallel=True)
 def _parallel(
-    instr, a, b, offsets, lengths, starts, positions, starters, size, cycles, processes, psize,
-    pspace_index, track,
-):  # fmt: skip
+    instr,
+    a,
+    b,
+    offsets,
+    lengths,
+    starts,
+    positions,
+    starters,
+    size,
+    cycles,
+    processes,
+    psize,
+    pspace_index,
+    track,
+):
     rounds, n = positions.shape
     alive = np.zeros((rounds, n), dtype=np.bool_)
     order = np.full((rounds, n), -1, dtype=np.int64)
@@ -106,17 +185,47 @@ def _parallel(
     for r in prange(rounds):
         pspace = np.zeros((n, psize), dtype=np.int32)
         last_result = np.full(n, size - 1, dtype=np.int32)
-        _one_round(instr, a, b, offsets, lengths, starts, positions[r], starters[r], size, cycles,
-                   processes, pspace, pspace_index, last_result, alive[r], order[r],
-                   observations[r], track)  # fmt: skip
+        _one_round(
+            instr,
+            a,
+            b,
+            offsets,
+            lengths,
+            starts,
+            positions[r],
+            starters[r],
+            size,
+            cycles,
+            processes,
+            pspace,
+            pspace_index,
+            last_result,
+            alive[r],
+            order[r],
+            observations[r],
+            track,
+        )
     return alive, order, observations
 
 
 @njit(cache=True, parallel=True)
 def _pairs(
-    instr, a, b, offsets, lengths, starts, pairs, pspace_index, positions, starters, size,
-    cycles, processes, psize, track,
-):  # fmt: skip
+    instr,
+    a,
+    b,
+    offsets,
+    lengths,
+    starts,
+    pairs,
+    pspace_index,
+    positions,
+    starters,
+    size,
+    cycles,
+    processes,
+    psize,
+    track,
+):
     count = pairs.shape[0]
     rounds = positions.shape[0]
     alive = np.zeros((count, rounds, 2), dtype=np.bool_)
@@ -132,9 +241,26 @@ def _pairs(
         last_result = np.full(2, size - 1, dtype=np.int32)
         order = np.empty(2, dtype=np.int64)
         for r in range(rounds):
-            _one_round(instr, a, b, pair_offsets, pair_lengths, pair_starts, positions[r],
-                       starters[r], size, cycles, processes, pspace, pair_index, last_result,
-                       alive[p, r], order, observations[p, r], track)  # fmt: skip
+            _one_round(
+                instr,
+                a,
+                b,
+                pair_offsets,
+                pair_lengths,
+                pair_starts,
+                positions[r],
+                starters[r],
+                size,
+                cycles,
+                processes,
+                pspace,
+                pair_index,
+                last_result,
+                alive[p, r],
+                order,
+                observations[p, r],
+                track,
+            )
     return alive, observations
 
 
@@ -179,9 +305,13 @@ class BattleResult:
 
 
 def battle(
-    warriors: Sequence[Warrior], settings: Settings, seed: int, *, observe: bool = False,
+    warriors: Sequence[Warrior],
+    settings: Settings,
+    seed: int,
+    *,
+    observe: bool = False,
     parallel: bool | None = None,
-) -> BattleResult:  # fmt: skip
+) -> BattleResult:
     """Play ``settings.rounds`` rounds among ``warriors``, placed as pMARS would from
     ``seed`` (``F - mindistance`` reproduces ``pmars -F F``)."""
     loaded = Loaded.of(warriors)
@@ -190,10 +320,21 @@ def battle(
         parallel = not loaded.uses_pspace.any()
     run = _parallel if parallel else _sequential
     alive, order, observations = run(
-        loaded.instr, loaded.a, loaded.b, loaded.offsets, loaded.lengths, loaded.starts,
-        positions, starters, settings.coresize, settings.cycles, settings.processes,
-        settings.pspace, pspace_rows(loaded.pins), observe,
-    )  # fmt: skip
+        loaded.instr,
+        loaded.a,
+        loaded.b,
+        loaded.offsets,
+        loaded.lengths,
+        loaded.starts,
+        positions,
+        starters,
+        settings.coresize,
+        settings.cycles,
+        settings.processes,
+        settings.pspace,
+        pspace_rows(loaded.pins),
+        observe,
+    )
     return BattleResult(alive, order, observations)
 
 
@@ -226,9 +367,13 @@ class PairResults:
 
 
 def run_pairs(
-    warriors: Sequence[Warrior], pairs: Sequence[tuple[int, int]], settings: Settings,
-    seed: int, *, observe: bool = False,
-) -> PairResults:  # fmt: skip
+    warriors: Sequence[Warrior],
+    pairs: Sequence[tuple[int, int]],
+    settings: Settings,
+    seed: int,
+    *,
+    observe: bool = False,
+) -> PairResults:
     """Battle every ``(i, j)`` in ``pairs`` for ``settings.rounds`` rounds (in parallel).
 
     All pairs use the same placements, drawn from ``seed`` as pMARS does.
@@ -236,8 +381,20 @@ def run_pairs(
     loaded = Loaded.of(warriors)
     positions, starters = placements(2, settings, settings.rounds, seed)
     alive, observations = _pairs(
-        loaded.instr, loaded.a, loaded.b, loaded.offsets, loaded.lengths, loaded.starts,
-        np.asarray(pairs, dtype=np.int64).reshape(-1, 2), pspace_rows(loaded.pins), positions,
-        starters, settings.coresize, settings.cycles, settings.processes, settings.pspace, observe,
-    )  # fmt: skip
+        loaded.instr,
+        loaded.a,
+        loaded.b,
+        loaded.offsets,
+        loaded.lengths,
+        loaded.starts,
+        np.asarray(pairs, dtype=np.int64).reshape(-1, 2),
+        pspace_rows(loaded.pins),
+        positions,
+        starters,
+        settings.coresize,
+        settings.cycles,
+        settings.processes,
+        settings.pspace,
+        observe,
+    )
     return PairResults(alive, observations)

@@ -42,7 +42,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-S", dest="pspace", type=int, default=0, help="P-space size [1/16 core]")
     p.add_argument("warriors", nargs="+", metavar="WARRIOR.red")
-    return p  # fmt: skip
+    return p
 
 
 def check(args: argparse.Namespace) -> str | None:
@@ -76,10 +76,15 @@ def battle_main(argv: list[str]) -> int:
     from problems.corewar.redcode import Settings
 
     settings = Settings(
-        coresize=args.coresize, cycles=args.cycles, processes=args.processes,
-        maxlength=args.length, mindistance=args.distance or args.length, rounds=args.rounds,
-        pspacesize=args.pspace, warriors=len(args.warriors),
-    )  # fmt: skip
+        coresize=args.coresize,
+        cycles=args.cycles,
+        processes=args.processes,
+        maxlength=args.length,
+        mindistance=args.distance or args.length,
+        rounds=args.rounds,
+        pspacesize=args.pspace,
+        warriors=len(args.warriors),
+    )
     warriors = []
     for name in args.warriors:
         path = Path(name)

@@ -17,9 +17,26 @@ from problems.corewar.source import Line
 from problems.corewar.tokens import Tok, char_at, is_space, next_token
 
 OPCODE_NAMES = (
-    "MOV", "ADD", "SUB", "MUL", "DIV", "MOD", "JMZ", "JMN", "DJN", "CMP", "SLT", "SPL",
-    "DAT", "JMP", "SEQ", "SNE", "NOP", "LDP", "STP",
-)  # fmt: skip
+    "MOV",
+    "ADD",
+    "SUB",
+    "MUL",
+    "DIV",
+    "MOD",
+    "JMZ",
+    "JMN",
+    "DJN",
+    "CMP",
+    "SLT",
+    "SPL",
+    "DAT",
+    "JMP",
+    "SEQ",
+    "SNE",
+    "NOP",
+    "LDP",
+    "STP",
+)
 PSEUDO_OPS = ("ORG", "END", "PIN")
 MAX_LABELS = 7
 """How many labels may name one line (pMARS's limit)."""
@@ -82,9 +99,12 @@ class Expander:
     """Pass 1 over the source lines; ``symbols`` is shared with pass 2."""
 
     def __init__(
-        self, lines: list[Line], constants: dict[str, int], evaluator: Evaluator,
+        self,
+        lines: list[Line],
+        constants: dict[str, int],
+        evaluator: Evaluator,
         diagnostics: Diagnostics,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.lines = lines
         self.evaluator = evaluator
         self.diag = diagnostics

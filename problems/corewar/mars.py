@@ -130,13 +130,25 @@ def _less(mod: int, aa: int, ab: int, ba: int, bb: int) -> bool:
 @njit(cache=True, error_model="numpy")
 def play_round(
     core: np.ndarray,
-    code_instr: np.ndarray, code_a: np.ndarray, code_b: np.ndarray,
-    offsets: np.ndarray, lengths: np.ndarray, starts: np.ndarray,
-    positions: np.ndarray, starter: int, cycles: int, processes: int,
-    pspace: np.ndarray, pspace_index: np.ndarray, last_result: np.ndarray,
-    alive: np.ndarray, death_order: np.ndarray, observations: np.ndarray,
-    written: np.ndarray, track: bool,
-) -> int:  # fmt: skip
+    code_instr: np.ndarray,
+    code_a: np.ndarray,
+    code_b: np.ndarray,
+    offsets: np.ndarray,
+    lengths: np.ndarray,
+    starts: np.ndarray,
+    positions: np.ndarray,
+    starter: int,
+    cycles: int,
+    processes: int,
+    pspace: np.ndarray,
+    pspace_index: np.ndarray,
+    last_result: np.ndarray,
+    alive: np.ndarray,
+    death_order: np.ndarray,
+    observations: np.ndarray,
+    written: np.ndarray,
+    track: bool,
+) -> int:
     """Play one round; fills ``alive``, ``death_order`` (-1 padded), ``observations``
     and updates ``last_result``. With ``track``, ``written`` (``(n, size)``) records the
     cells each warrior wrote. Returns the number of warriors left."""

@@ -169,8 +169,11 @@ class Mars:
             else:
                 self._move(target, mod, aa, ab)
         elif op in (rc.ADD, rc.SUB, rc.MUL):
-            combine = {rc.ADD: lambda b, a: (b + a) % size, rc.SUB: lambda b, a: (b - a) % size,
-                       rc.MUL: lambda b, a: (b * a) % size}[op]  # fmt: skip
+            combine = {
+                rc.ADD: lambda b, a: (b + a) % size,
+                rc.SUB: lambda b, a: (b - a) % size,
+                rc.MUL: lambda b, a: (b * a) % size,
+            }[op]
             self._arith(target, mod, aa, ab, ba, bb, combine)
         elif op in (rc.DIV, rc.MOD):
             if not self._divide(target, mod, aa, ab, ba, bb, op == rc.DIV):
@@ -249,8 +252,15 @@ class Mars:
             target[rc.B_VALUE], target[rc.A_VALUE] = aa, ab
 
     @staticmethod
-    def _arith(target: list[int], mod: int, aa: int, ab: int, ba: int, bb: int,
-               combine: Callable[[int, int], int]) -> None:  # fmt: skip
+    def _arith(
+        target: list[int],
+        mod: int,
+        aa: int,
+        ab: int,
+        ba: int,
+        bb: int,
+        combine: Callable[[int, int], int],
+    ) -> None:
         if mod == rc.M_A:
             target[rc.A_VALUE] = combine(ba, aa)
         elif mod == rc.M_B:
@@ -267,18 +277,21 @@ class Mars:
             target[rc.B_VALUE] = combine(bb, ab)
 
     @staticmethod
-    def _divide(target: list[int], mod: int, aa: int, ab: int, ba: int, bb: int,
-                quotient: bool) -> bool:  # fmt: skip
+    def _divide(
+        target: list[int], mod: int, aa: int, ab: int, ba: int, bb: int, quotient: bool
+    ) -> bool:
         """DIV/MOD; False when the process dies (a zero divisor, after the other half)."""
 
         def apply(b: int, a: int) -> int:
             return b // a if quotient else b % a
 
         pairs = {
-            rc.M_A: [(rc.A_VALUE, ba, aa)], rc.M_B: [(rc.B_VALUE, bb, ab)],
-            rc.M_AB: [(rc.B_VALUE, bb, aa)], rc.M_BA: [(rc.A_VALUE, ba, ab)],
+            rc.M_A: [(rc.A_VALUE, ba, aa)],
+            rc.M_B: [(rc.B_VALUE, bb, ab)],
+            rc.M_AB: [(rc.B_VALUE, bb, aa)],
+            rc.M_BA: [(rc.A_VALUE, ba, ab)],
             rc.M_X: [(rc.A_VALUE, ba, ab), (rc.B_VALUE, bb, aa)],
-        }.get(mod, [(rc.A_VALUE, ba, aa), (rc.B_VALUE, bb, ab)])  # fmt: skip
+        }.get(mod, [(rc.A_VALUE, ba, aa), (rc.B_VALUE, bb, ab)])
         alive = True
         for column, b, a in pairs:
             if a == 0:
@@ -288,8 +301,15 @@ class Mars:
         return alive
 
     @staticmethod
-    def _compare(mod: int, aa: int, ab: int, ba: int, bb: int, test: Callable[[int, int], bool],
-                 same_instruction: bool | None) -> bool:  # fmt: skip
+    def _compare(
+        mod: int,
+        aa: int,
+        ab: int,
+        ba: int,
+        bb: int,
+        test: Callable[[int, int], bool],
+        same_instruction: bool | None,
+    ) -> bool:
         if mod == rc.M_A:
             return test(ba, aa)
         if mod == rc.M_B:

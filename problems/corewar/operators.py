@@ -49,10 +49,16 @@ def random_instruction(rng: np.random.Generator, coresize: int, span: int) -> np
         for _ in range(2)
     ]
     return np.array(
-        [rng.integers(len(OPCODES)), rng.integers(len(MODIFIERS)), rng.integers(len(MODES)),
-         fields[0] % coresize, rng.integers(len(MODES)), fields[1] % coresize],
+        [
+            rng.integers(len(OPCODES)),
+            rng.integers(len(MODIFIERS)),
+            rng.integers(len(MODES)),
+            fields[0] % coresize,
+            rng.integers(len(MODES)),
+            fields[1] % coresize,
+        ],
         dtype=np.int64,
-    )  # fmt: skip
+    )
 
 
 def _shift_references(code: np.ndarray, at: int, delta: int, coresize: int) -> np.ndarray:

@@ -90,5 +90,7 @@ def schedule(count: int, settings: Settings, rounds: int, seed: int) -> list[tup
 
 def pmars_score(counts: list[int], warriors: int) -> int:
     """pMARS's default score: ``(W*W-1)/S`` points per round survived with S survivors."""
-    return sum(n * ((warriors * warriors - 1) // survivors)
-               for survivors, n in enumerate(counts[:warriors], start=1))  # fmt: skip
+    return sum(
+        n * ((warriors * warriors - 1) // survivors)
+        for survivors, n in enumerate(counts[:warriors], start=1)
+    )

@@ -13,9 +13,26 @@ from dataclasses import dataclass, field
 import numpy as np
 
 OPCODES: tuple[str, ...] = (
-    "DAT", "MOV", "ADD", "SUB", "MUL", "DIV", "MOD", "JMP", "JMZ",
-    "JMN", "DJN", "SPL", "SLT", "SEQ", "SNE", "NOP", "LDP", "STP", "CMP",
-)  # fmt: skip
+    "DAT",
+    "MOV",
+    "ADD",
+    "SUB",
+    "MUL",
+    "DIV",
+    "MOD",
+    "JMP",
+    "JMZ",
+    "JMN",
+    "DJN",
+    "SPL",
+    "SLT",
+    "SEQ",
+    "SNE",
+    "NOP",
+    "LDP",
+    "STP",
+    "CMP",
+)
 """Opcode names by code. ``CMP`` behaves as ``SEQ`` but keeps its own code, as in
 pMARS, where ``SEQ.I`` tells a ``CMP`` instruction from a ``SEQ`` one."""
 

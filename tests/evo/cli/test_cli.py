@@ -113,8 +113,13 @@ def test_a_run_directory_is_never_overwritten(evo_cli, experiment, tmp_path):
 
 
 def test_zdt1_experiment_reaches_five_percent_of_the_true_front(evo_cli, tmp_path):
-    result = evo_cli("run", str(REPO / "experiments" / "zdt1.yaml"), "--run-dir",
-                     str(tmp_path / "zdt1"), "--quiet")  # fmt: skip
+    result = evo_cli(
+        "run",
+        str(REPO / "experiments" / "zdt1.yaml"),
+        "--run-dir",
+        str(tmp_path / "zdt1"),
+        "--quiet",
+    )
     assert result.returncode == 0, result.stderr
     line = next(x for x in result.stdout.splitlines() if x.startswith("hypervolume:"))
     assert "reference point (1.1, 1.1)" in line and "(within 5%)" in line

@@ -40,8 +40,13 @@ def evaluations_in(run_dir):
 def kill_after(args, run_dir, at_least, rng):
     """Start `evo` and SIGKILL it once the store holds ``at_least`` evaluations, plus a
     random delay, unless it finishes first. Returns True if it was killed."""
-    process = subprocess.Popen(COMMAND + args, cwd=REPO, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    process = subprocess.Popen(
+        COMMAND + args,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while evaluations_in(run_dir) < at_least and process.poll() is None:
         assert time.monotonic() < deadline, "run made no progress"
@@ -77,14 +82,20 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path):
         killed = kill_after(["resume", str(run_dir), "-q"], run_dir, target, rng)
         kills += killed
     if killed:
-        finish = subprocess.run(COMMAND + ["resume", str(run_dir), "-q"], cwd=REPO,
-                                capture_output=True, text=True, timeout=300)  # fmt: skip
+        finish = subprocess.run(
+            COMMAND + ["resume", str(run_dir), "-q"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert finish.returncode == 0, finish.stderr
     assert kills >= 3
 
     with sqlite3.connect(run_dir / "run.sqlite") as db:
         count, distinct = db.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT candidate_id) FROM evaluations").fetchone()  # fmt: skip
+            "SELECT COUNT(*), COUNT(DISTINCT candidate_id) FROM evaluations"
+        ).fetchone()
         seqs = [s for (s,) in db.execute("SELECT seq FROM evaluations ORDER BY seq")]
         status = db.execute("SELECT value FROM meta WHERE key = 'status'").fetchone()[0]
         last = db.execute("SELECT MAX(generation), MAX(evaluations) FROM generations").fetchone()
@@ -96,7 +107,12 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path):
     reference = tmp_path / "reference.yaml"
     reference.write_text(EXPERIMENT.format(backend="sequential"))
     whole = tmp_path / "whole"
-    done = subprocess.run(COMMAND + ["run", str(reference), "--run-dir", str(whole), "-q"],
-                          cwd=REPO, capture_output=True, text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        COMMAND + ["run", str(reference), "--run-dir", str(whole), "-q"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert proposals(run_dir) == proposals(whole)

@@ -27,8 +27,9 @@ def test_ask_tell_out_of_order_is_an_error(tmp_path):
         engine.tell([])
     with pytest.raises(OrderError, match="was not proposed"):
         engine.record(Evaluation("nope", objectives={"loss": 1.0}))
-    evaluations = [Evaluation(c.id, objectives={"loss": float(np.sum(np.square(c.genome)))})
-                   for c in proposals]  # fmt: skip
+    evaluations = [
+        Evaluation(c.id, objectives={"loss": float(np.sum(np.square(c.genome)))}) for c in proposals
+    ]
     summary = engine.tell(evaluations)
     assert summary.generation == 0 and summary.evaluations == 10
 
@@ -41,7 +42,8 @@ def test_user_driven_ask_tell_improves_the_objective(tmp_path):
         engine.tell([Evaluation(c.id, objectives=problem.evaluate(c.genome)) for c in asked])
     stats = engine.store.last_generation()["stats"]["objectives"]["loss"]
     first = engine.store.db.execute(
-        "SELECT stats FROM generations WHERE generation = 0").fetchone()[0]  # fmt: skip
+        "SELECT stats FROM generations WHERE generation = 0"
+    ).fetchone()[0]
     assert stats["best"] < 0.5 * __import__("json").loads(first)["objectives"]["loss"]["best"]
 
 
@@ -84,9 +86,12 @@ def test_known_genomes_are_not_evaluated_again_and_a_stalled_search_stops(tmp_pa
 def test_failures_are_recorded_and_the_run_completes(tmp_path):
     problem = Faulty(hang=7, raise_=5, nan=6)
     engine = engine_for(
-        tmp_path, problem, population={"size": 12},
-        evaluation={"backend": "sequential", "timeout": 0.2}, budget={"evaluations": 60},
-    )  # fmt: skip
+        tmp_path,
+        problem,
+        population={"size": 12},
+        evaluation={"backend": "sequential", "timeout": 0.2},
+        budget={"evaluations": 60},
+    )
     engine.run()
     evaluations = engine.store.evaluations()
     assert len(evaluations) == 60
@@ -100,8 +105,12 @@ def test_failures_are_recorded_and_the_run_completes(tmp_path):
     assert all("not a finite number" in e.feedback for e in by_status[Status.INVALID])
     candidates = engine.store.candidates(evaluations)
     for cid, e in evaluations.items():
-        expected = {"hang": Status.TIMEOUT, "raise": Status.ERROR, "nan": Status.INVALID,
-                    None: Status.OK}[problem.fault(candidates[cid].genome)]  # fmt: skip
+        expected = {
+            "hang": Status.TIMEOUT,
+            "raise": Status.ERROR,
+            "nan": Status.INVALID,
+            None: Status.OK,
+        }[problem.fault(candidates[cid].genome)]
         assert e.status is expected
     assert all(m.evaluation.ok for m in engine.members())
 
@@ -136,14 +145,15 @@ def test_a_genome_that_is_not_json_is_a_clear_error(tmp_path):
 
 def test_islands_keep_their_share_and_exchange_migrants(tmp_path):
     engine = engine_for(
-        tmp_path, population={"size": 12, "islands": 3, "migration_interval": 2,
-                              "migration_size": 1},
+        tmp_path,
+        population={"size": 12, "islands": 3, "migration_interval": 2, "migration_size": 1},
         budget={"generations": 6},
-    )  # fmt: skip
+    )
     engine.run()
     assert [len(island) for island in engine.islands] == [4, 4, 4]
-    migrants = [m for i, island in enumerate(engine.islands) for m in island
-                if m.candidate.island != i]  # fmt: skip
+    migrants = [
+        m for i, island in enumerate(engine.islands) for m in island if m.candidate.island != i
+    ]
     assert migrants, "no member moved between islands"
 
 
@@ -157,8 +167,9 @@ def test_resuming_from_the_store_continues_the_same_run(tmp_path):
     part.ask()  # left half evaluated, as after a kill in the middle of a generation
     for evaluation in list(part.evaluator.evaluate(part.pending()))[:4]:
         part.record(evaluation)
-    resumed = Engine(Sphere(), make_config(budget={"evaluations": 80}),
-                     Store.in_dir(tmp_path / "part"))  # fmt: skip
+    resumed = Engine(
+        Sphere(), make_config(budget={"evaluations": 80}), Store.in_dir(tmp_path / "part")
+    )
     assert len(resumed.pending()) == 6 and resumed.generation == part.generation == 3
     resumed.run()
     query = "SELECT candidate_id FROM proposals ORDER BY generation, slot"

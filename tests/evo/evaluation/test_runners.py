@@ -33,8 +33,11 @@ def genomes_with(problem, fault, count):
 
 
 def evaluate(runner, problem, genomes, timeout, spec=None):
-    ref = ProblemRef(spec, {"hang": 3, "raise_": 3, "stuck": 3, "crash": 3} if spec else {},
-                     None if spec else problem)  # fmt: skip
+    ref = ProblemRef(
+        spec,
+        {"hang": 3, "raise_": 3, "stuck": 3, "crash": 3} if spec else {},
+        None if spec else problem,
+    )
     candidates = [Candidate.new(g) for g in genomes]
     results = {e.candidate_id: e for e in Evaluator(ref, runner, timeout).evaluate(candidates)}
     return [results[c.id] for c in candidates]
@@ -100,9 +103,12 @@ def test_unpicklable_task_is_a_failure_not_a_crash():
 def test_dask_backend_on_a_local_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
-        host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True,
+        host="127.0.0.1",
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
         dashboard_address=None,
-    ) as cluster:  # fmt: skip
+    ) as cluster:
         problem = Faulty(hang=3, raise_=3)
         good = genomes_with(problem, None, 4)
         hang = genomes_with(problem, "hang", 1)
@@ -112,10 +118,14 @@ def test_dask_backend_on_a_local_cluster(tmp_path):
             results = evaluate(runner, problem, good + hang + raises, timeout=1.0)
         finally:
             runner.close()
-        run = Run.create(make_config(
-            problem={"name": SPEC, "params": {"raise_": 4}}, budget={"evaluations": 40},
-            evaluation={"backend": "dask", "scheduler_address": cluster.scheduler_address},
-        ), tmp_path / "run")  # fmt: skip
+        run = Run.create(
+            make_config(
+                problem={"name": SPEC, "params": {"raise_": 4}},
+                budget={"evaluations": 40},
+                evaluation={"backend": "dask", "scheduler_address": cluster.scheduler_address},
+            ),
+            tmp_path / "run",
+        )
         try:
             run.execute()
             evaluations = run.store.evaluations()

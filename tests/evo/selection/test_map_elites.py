@@ -11,17 +11,24 @@ def member(x, y, loss, ok=True):
     status = Status.OK if ok else Status.ERROR
     return Member(
         Candidate.new([x, y, loss]),
-        Evaluation(status=status, objectives={"loss": loss} if ok else {},
-                   descriptors={"x": x, "y": y}),
-    )  # fmt: skip
+        Evaluation(
+            status=status, objectives={"loss": loss} if ok else {}, descriptors={"x": x, "y": y}
+        ),
+    )
 
 
 def test_one_elite_per_cell_ranked_by_quality():
     archive = GridArchive(["x", "y"], [2, 2], [(0, 1), (0, 1)])
     survival = MapElitesSurvival(archive, Objective("loss", "min"))
-    pool = [member(0.1, 0.1, 5), member(0.2, 0.3, 1), member(0.9, 0.9, 3),
-            member(0.8, 0.7, 4), member(0.6, 0.1, 9), member(0.7, 0.2, 0, ok=False),
-            member(5.0, -3.0, 2)]  # fmt: skip
+    pool = [
+        member(0.1, 0.1, 5),
+        member(0.2, 0.3, 1),
+        member(0.9, 0.9, 3),
+        member(0.8, 0.7, 4),
+        member(0.6, 0.1, 9),
+        member(0.7, 0.2, 0, ok=False),
+        member(5.0, -3.0, 2),
+    ]
     kept = survival.survive(pool, 100)
     assert [m.evaluation.objectives["loss"] for m in kept] == [1, 2, 3]
     # (5, -3) is clipped into the bottom-right cell where it beats the 9

@@ -42,10 +42,12 @@ def test_a_warrior_that_beats_everything_scores_one():
 
 @pytest.mark.parametrize(
     "genome, reason",
-    [(";redcode\n mov 0, nowhere\n", "undefined symbol 'nowhere'"),
-     (";redcode\n" + " nop 0\n" * 101, "too many instructions: 101"),
-     ("", "no instructions")],
-)  # fmt: skip
+    [
+        (";redcode\n mov 0, nowhere\n", "undefined symbol 'nowhere'"),
+        (";redcode\n" + " nop 0\n" * 101, "too many instructions: 101"),
+        ("", "no instructions"),
+    ],
+)
 def test_invalid_and_oversized_warriors_are_recorded_with_the_reason(problem, genome, reason):
     evaluation = problem.evaluate(genome)
     assert evaluation.status is Status.INVALID and reason in evaluation.feedback
@@ -64,8 +66,12 @@ def test_operators_always_give_warriors_that_assemble_and_fit(problem):
 
 
 def test_alive_share_scoring_and_secondary_objectives():
-    problem = CoreWar(opponents=["seed:dwarf", "seed:paper"], rounds=5, scoring="alive_share",
-                      secondary=["length", "survival"])  # fmt: skip
+    problem = CoreWar(
+        opponents=["seed:dwarf", "seed:paper"],
+        rounds=5,
+        scoring="alive_share",
+        secondary=["length", "survival"],
+    )
     assert [o.name for o in problem.objectives] == ["score", "length", "survival"]
     evaluation = problem.evaluate(problem.seeds(np.random.default_rng(0), 1)[0])
     assert 0 <= evaluation.objectives["score"] <= 1 and evaluation.objectives["length"] >= 1
@@ -79,11 +85,14 @@ def test_match_is_a_score_in_unit_interval(problem):
 
 @pytest.mark.parametrize(
     "params, message",
-    [({"opponents": ["seed:nope"]}, "no built-in warrior 'nope'"),
-     ({"opponents": ["/nowhere/x.red"]}, "does not exist"),
-     ({"opponents": [], "opponents_dir": "/nowhere"}, "is not a directory"),
-     ({"scoring": "elo"}, "scoring must be"), ({"secondary": ["speed"]}, "unknown secondary")],
-)  # fmt: skip
+    [
+        ({"opponents": ["seed:nope"]}, "no built-in warrior 'nope'"),
+        ({"opponents": ["/nowhere/x.red"]}, "does not exist"),
+        ({"opponents": [], "opponents_dir": "/nowhere"}, "is not a directory"),
+        ({"scoring": "elo"}, "scoring must be"),
+        ({"secondary": ["speed"]}, "unknown secondary"),
+    ],
+)
 def test_bad_parameters_are_config_errors(params, message):
     with pytest.raises((ConfigError, ValueError), match=message):
         problem = registry.create("corewar", params)
@@ -103,9 +112,11 @@ class Garbage(Operator):
 
 
 def test_invalid_proposals_never_crash_a_run(tmp_path):
-    config = make_config(problem={"name": "corewar", "params": {"rounds": 2}},
-                         variation={"operators": {"garbage": 0.5, "mutation": 0.5}},
-                         budget={"evaluations": 40})  # fmt: skip
+    config = make_config(
+        problem={"name": "corewar", "params": {"rounds": 2}},
+        variation={"operators": {"garbage": 0.5, "mutation": 0.5}},
+        budget={"evaluations": 40},
+    )
     engine = Engine(CoreWar(rounds=2), config, Store.in_dir(tmp_path, create=True))
     engine.run()
     evaluations = engine.store.evaluations().values()

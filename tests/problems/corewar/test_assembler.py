@@ -48,11 +48,15 @@ def test_dialect_features_match_pmars(case):
 
 
 def test_metadata_comments_and_pin():
-    warrior = assemble(";redcode\n;name  Two words \n;author Me\n;strategy one\n;strategy two\n"
-                       " pin 42\n jmp 0\n")  # fmt: skip
+    warrior = assemble(
+        ";redcode\n;name  Two words \n;author Me\n;strategy one\n;strategy two\n pin 42\n jmp 0\n"
+    )
     assert (warrior.name, warrior.author, warrior.strategy, warrior.pin) == (
-        "Two words ", "Me", "one\ntwo", 42,
-    )  # fmt: skip
+        "Two words ",
+        "Me",
+        "one\ntwo",
+        42,
+    )
     assert assemble(" jmp 0").name == "Unknown" and assemble(" jmp 0").author == "Anonymous"
 
 
@@ -102,5 +106,8 @@ def test_disassembly_reassembles_identically():
         again = assemble(disassemble(warrior), Settings(rounds=100))
         assert np.array_equal(warrior.code, again.code), path
         assert (warrior.start, warrior.name, warrior.author, warrior.pin) == (
-            again.start, again.name, again.author, again.pin,
-        )  # fmt: skip
+            again.start,
+            again.name,
+            again.author,
+            again.pin,
+        )

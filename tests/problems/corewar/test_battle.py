@@ -68,16 +68,20 @@ def test_rng_is_park_miller():
 
 def test_batch_pairs_agree_with_single_battles_and_scale_over_rounds():
     settings = Settings(rounds=12)
-    warriors = [assemble((SEEDS / f"{n}.red").read_text(), settings)
-                for n in ("imp", "dwarf", "paper", "scanner")]  # fmt: skip
+    warriors = [
+        assemble((SEEDS / f"{n}.red").read_text(), settings)
+        for n in ("imp", "dwarf", "paper", "scanner")
+    ]
     pairs = [(i, j) for i in range(4) for j in range(4) if i != j]
     batch = run_pairs(warriors, pairs, settings, seed=1234, observe=True)
     for k, (i, j) in enumerate(pairs):
         single = battle([warriors[i], warriors[j]], settings, 1234)
         counts = single.counts()
         assert (batch.wins[k], batch.losses[k], batch.ties[k]) == (
-            counts[0, 0], counts[1, 0], counts[0, 1],
-        )  # fmt: skip
+            counts[0, 0],
+            counts[1, 0],
+            counts[0, 1],
+        )
     assert (batch.wins + batch.losses + batch.ties == 12).all()
     executed = batch.observations[..., 0]
     assert (executed > 0).all() and (batch.observations[..., 1] >= 1).all()
@@ -91,15 +95,18 @@ def test_batch_pairs_agree_with_single_battles_and_scale_over_rounds():
 
 def test_melee_scores_and_alive_share():
     settings = Settings(rounds=20, warriors=4)
-    warriors = [assemble((SEEDS / f"{n}.red").read_text(), settings)
-                for n in ("imp", "dwarf", "paper", "scanner")]  # fmt: skip
+    warriors = [
+        assemble((SEEDS / f"{n}.red").read_text(), settings)
+        for n in ("imp", "dwarf", "paper", "scanner")
+    ]
     result = battle(warriors, settings, 77)
     counts = result.counts()
     assert (counts[:, :4].sum(axis=1) + counts[:, 4:].sum(axis=1) == 20).all()
     share = result.alive_share()
     assert share.sum() == pytest.approx(1.0) and (share >= 0).all()
-    assert result.scores() == [sum(int(c) * ((16 - 1) // s) for s, c in enumerate(row[:4], 1))
-                               for row in counts]  # fmt: skip
+    assert result.scores() == [
+        sum(int(c) * ((16 - 1) // s) for s, c in enumerate(row[:4], 1)) for row in counts
+    ]
 
 
 def test_parallel_and_sequential_rounds_agree():

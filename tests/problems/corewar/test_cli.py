@@ -11,8 +11,15 @@ COREWAR = SHARED / "corewar"
 
 def test_two_warrior_output_matches_pmars(evo_cli):
     g = json.loads((COREWAR / "pmars-golden-94nop.jsonl").read_text().splitlines()[0])
-    result = evo_cli("battle", "-r", str(g["rounds"]), "-F", str(g["F"]),
-                     str(COREWAR / g["w1"]), str(COREWAR / g["w2"]))  # fmt: skip
+    result = evo_cli(
+        "battle",
+        "-r",
+        str(g["rounds"]),
+        "-F",
+        str(g["F"]),
+        str(COREWAR / g["w1"]),
+        str(COREWAR / g["w2"]),
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 3
@@ -24,15 +31,24 @@ def test_two_warrior_output_matches_pmars(evo_cli):
 
 def test_melee_output_format(evo_cli):
     names = ["aeka", "rave", "flashpaper"]
-    result = evo_cli("battle", "-r", "10", "-F", "3000",
-                     *(str(COREWAR / "warriors" / "examples" / f"{n}.red") for n in names))  # fmt: skip
+    result = evo_cli(
+        "battle",
+        "-r",
+        "10",
+        "-F",
+        "3000",
+        *(str(COREWAR / "warriors" / "examples" / f"{n}.red") for n in names),
+    )
     assert result.returncode == 0, result.stderr
     # recorded from `pmars -b -r 10 -F 3000 aeka.red rave.red flashpaper.red`
     assert result.stdout.splitlines() == [
-        "Aeka by T.Hsu scores 34", "  Results: 2 3 3 2",
-        "Rave by Stefan Strack scores 22", "  Results: 2 0 3 5",
-        "Flash Paper3.7 by Matt Hastings scores 18", "  Results: 0 3 3 4",
-    ]  # fmt: skip
+        "Aeka by T.Hsu scores 34",
+        "  Results: 2 3 3 2",
+        "Rave by Stefan Strack scores 22",
+        "  Results: 2 0 3 5",
+        "Flash Paper3.7 by Matt Hastings scores 18",
+        "  Results: 0 3 3 4",
+    ]
 
 
 def test_assembly_error_names_file_and_line_with_status_3(evo_cli, tmp_path):
@@ -48,9 +64,13 @@ def test_assembly_error_names_file_and_line_with_status_3(evo_cli, tmp_path):
 
 @pytest.mark.parametrize(
     "options, message",
-    [(["-d", "50"], "-d (min distance) cannot be smaller"), (["-F", "20"], "-F (position"),
-     (["-r", "0"], "-r must be at least 1"), (["-s", "150"], "core size too small")],
-)  # fmt: skip
+    [
+        (["-d", "50"], "-d (min distance) cannot be smaller"),
+        (["-F", "20"], "-F (position"),
+        (["-r", "0"], "-r must be at least 1"),
+        (["-s", "150"], "core size too small"),
+    ],
+)
 def test_bad_options_are_refused(evo_cli, options, message):
     w = str(COREWAR / "warriors" / "examples" / "aeka.red")
     result = evo_cli("battle", *options, w, w)
@@ -59,7 +79,25 @@ def test_bad_options_are_refused(evo_cli, options, message):
 
 def test_other_settings_are_accepted(evo_cli):
     w = [str(REPO / "problems" / "corewar" / "seeds" / f"{n}.red") for n in ("dwarf", "paper")]
-    small = evo_cli("battle", "-r", "5", "-F", "1000", "-s", "4000", "-c", "2000", "-p", "64",
-                    "-l", "100", "-d", "200", "-S", "100", *w)  # fmt: skip
+    small = evo_cli(
+        "battle",
+        "-r",
+        "5",
+        "-F",
+        "1000",
+        "-s",
+        "4000",
+        "-c",
+        "2000",
+        "-p",
+        "64",
+        "-l",
+        "100",
+        "-d",
+        "200",
+        "-S",
+        "100",
+        *w,
+    )
     assert small.returncode == 0, small.stderr
     assert small.stdout.splitlines()[-1].startswith("Results: ")

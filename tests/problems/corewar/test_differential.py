@@ -16,8 +16,11 @@ from problems.corewar.mars_reference import Mars
 from problems.corewar.redcode import MODES, MODIFIERS, OPCODES, Settings, Warrior
 
 SETTINGS = Settings(coresize=97, cycles=400, processes=12, maxlength=8, mindistance=8, pspacesize=7)
-COMBINATIONS = list(itertools.product(range(len(OPCODES)), range(len(MODIFIERS)),
-                                      range(len(MODES)), range(len(MODES))))  # fmt: skip
+COMBINATIONS = list(
+    itertools.product(
+        range(len(OPCODES)), range(len(MODIFIERS)), range(len(MODES)), range(len(MODES))
+    )
+)
 PAIRS = 10_500
 
 
@@ -28,11 +31,16 @@ OPCODE_WEIGHTS /= OPCODE_WEIGHTS.sum()
 def random_warrior(rng, first=None):
     """Random code, DAT made rare so that rounds last (a random warrior mostly dies fast)."""
     length = int(rng.integers(1, SETTINGS.maxlength + 1))
-    code = np.column_stack([
-        rng.choice(len(OPCODES), length, p=OPCODE_WEIGHTS), rng.integers(0, len(MODIFIERS), length),
-        rng.integers(0, len(MODES), length), rng.integers(0, SETTINGS.coresize, length),
-        rng.integers(0, len(MODES), length), rng.integers(0, SETTINGS.coresize, length),
-    ]).astype(np.int64)  # fmt: skip
+    code = np.column_stack(
+        [
+            rng.choice(len(OPCODES), length, p=OPCODE_WEIGHTS),
+            rng.integers(0, len(MODIFIERS), length),
+            rng.integers(0, len(MODES), length),
+            rng.integers(0, SETTINGS.coresize, length),
+            rng.integers(0, len(MODES), length),
+            rng.integers(0, SETTINGS.coresize, length),
+        ]
+    ).astype(np.int64)
     small = rng.random((length, 2)) < 0.7  # mostly short references, as real warriors have
     code[:, 3] = np.where(small[:, 0], rng.integers(-6, 7, length) % SETTINGS.coresize, code[:, 3])
     code[:, 5] = np.where(small[:, 1], rng.integers(-6, 7, length) % SETTINGS.coresize, code[:, 5])
@@ -41,8 +49,9 @@ def random_warrior(rng, first=None):
     if first is not None:
         code[0, [0, 1, 2, 4]] = first
     pin = int(rng.integers(0, 2)) if rng.random() < 0.2 else None
-    return Warrior(code=code, start=int(rng.integers(0, length)) if rng.random() < 0.3 else 0,
-                   pin=pin)  # fmt: skip
+    return Warrior(
+        code=code, start=int(rng.integers(0, length)) if rng.random() < 0.3 else 0, pin=pin
+    )
 
 
 def numba_round(loaded, rows, positions, starter, pspace, last_result):
@@ -51,17 +60,35 @@ def numba_round(loaded, rows, positions, starter, pspace, last_result):
     alive = np.zeros(2, dtype=np.bool_)
     order = np.full(2, -1, dtype=np.int64)
     observations = np.zeros((2, OBSERVATIONS), dtype=np.int64)
-    play_round(core, loaded.instr, loaded.a, loaded.b, loaded.offsets, loaded.lengths,
-               loaded.starts, np.asarray(positions, dtype=np.int64), starter, SETTINGS.cycles,
-               SETTINGS.processes, pspace, rows, last_result, alive, order, observations,
-               np.zeros((1, 1), dtype=np.uint8), False)  # fmt: skip
+    play_round(
+        core,
+        loaded.instr,
+        loaded.a,
+        loaded.b,
+        loaded.offsets,
+        loaded.lengths,
+        loaded.starts,
+        np.asarray(positions, dtype=np.int64),
+        starter,
+        SETTINGS.cycles,
+        SETTINGS.processes,
+        pspace,
+        rows,
+        last_result,
+        alive,
+        order,
+        observations,
+        np.zeros((1, 1), dtype=np.uint8),
+        False,
+    )
     return core, alive, order, observations
 
 
 def unpack(core):
     word = core[:, 0]
-    return np.column_stack([word >> 9, (word >> 6) & 7, (word >> 3) & 7, core[:, 1],
-                            word & 7, core[:, 2]])  # fmt: skip
+    return np.column_stack(
+        [word >> 9, (word >> 6) & 7, (word >> 3) & 7, core[:, 1], word & 7, core[:, 2]]
+    )
 
 
 @pytest.mark.parametrize("chunk", range(4))
@@ -78,11 +105,16 @@ def test_numba_matches_reference_round_by_round(chunk):
         pspace = np.zeros((2, SETTINGS.pspace), dtype=np.int32)
         last_result = np.full(2, SETTINGS.coresize - 1, dtype=np.int32)
         for round_index in range(2):  # two rounds: P-space and results carry over
-            positions = [0, int(rng.integers(SETTINGS.mindistance,
-                                             SETTINGS.coresize - SETTINGS.mindistance + 1))]  # fmt: skip
+            positions = [
+                0,
+                int(
+                    rng.integers(SETTINGS.mindistance, SETTINGS.coresize - SETTINGS.mindistance + 1)
+                ),
+            ]
             expected = reference.round(positions, round_index % 2)
-            core, alive, order, observations = numba_round(loaded, rows, positions,
-                                                           round_index % 2, pspace, last_result)  # fmt: skip
+            core, alive, order, observations = numba_round(
+                loaded, rows, positions, round_index % 2, pspace, last_result
+            )
             assert list(alive) == expected.alive, (k, round_index)
             assert [w for w in order if w >= 0] == expected.death_order
             assert list(observations[:, 0]) == expected.executed

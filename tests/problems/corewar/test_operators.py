@@ -16,8 +16,11 @@ CORE = 8000
 def targets(code):
     """Absolute targets of the non-immediate B fields."""
     rows = np.arange(len(code))
-    return {int(r): int(r + signed(code[r, B_VALUE], CORE)) for r in rows
-            if code[r, B_MODE] != IMMEDIATE}  # fmt: skip
+    return {
+        int(r): int(r + signed(code[r, B_VALUE], CORE))
+        for r in rows
+        if code[r, B_MODE] != IMMEDIATE
+    }
 
 
 def program(rng, n=8):
