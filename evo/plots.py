@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,44 @@ def behaviour_map(
     ax.set_title(f"behaviour map ({int(np.sum(~np.isnan(grid)))} of {grid.size} cells)")
 
 
+def cost_curve(
+    ax: Any, calls: pl.DataFrame, evaluations: pl.DataFrame, objective: str, direction: str
+) -> None:
+    """Best score so far against cumulative model cost (dollars)."""
+    import numpy as np
+
+    spent = calls.sort("time").with_columns(pl.col("cost").fill_null(0).cum_sum().alias("spent"))
+    scored = evaluations.drop_nulls(objective).sort("finished")
+    if scored.is_empty() or spent.is_empty():
+        return
+    best = scored[objective].cum_max() if direction == "max" else scored[objective].cum_min()
+    where = np.searchsorted(spent["time"].to_numpy(), scored["finished"].to_numpy(), side="right")
+    cost = np.where(where > 0, spent["spent"].to_numpy()[np.maximum(where - 1, 0)], 0.0)
+    ax.step(cost, best.to_numpy(), where="post", color="C0")
+    ax.set_xlabel("cumulative model cost ($)")
+    ax.set_ylabel(f"best {objective}")
+    ax.set_title("best score against cost")
+    ax.grid(alpha=0.3)
+
+
+def model_usage(ax: Any, calls: pl.DataFrame) -> None:
+    """Calls per model, split by outcome (ok, error, timeout, rejected)."""
+    table = calls.group_by(["model", "status"]).len().sort(["model", "status"])
+    models = table["model"].unique().sort().to_list()
+    bottom = [0] * len(models)
+    for k, status in enumerate(["ok", "rejected", "error", "timeout"]):
+        part = {
+            r["model"]: r["len"]
+            for r in table.filter(pl.col("status") == status).iter_rows(named=True)
+        }
+        heights = [part.get(m, 0) for m in models]
+        ax.bar(models, heights, bottom=bottom, label=status, color=f"C{k}")
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    ax.set_ylabel("calls")
+    ax.set_title("model usage")
+    ax.legend(fontsize="small")
+
+
 def plot_run(run_dir: Path) -> list[Path]:
     """Write the standard figures of a run to ``run_dir/plots``; returns their paths."""
     import matplotlib
@@ -140,6 +179,11 @@ def plot_run(run_dir: Path) -> list[Path]:
         generations = export.generations(store)
         populations = export.populations(store)
         ratings = export.ratings(store)
+        calls = export.llm_calls(store)
+        finished = pl.read_database(
+            "SELECT candidate_id, finished, objectives FROM evaluations WHERE status = 'ok'",
+            store.db,
+        )
     finally:
         store.close()
     out = Path(run_dir) / "plots"
@@ -172,6 +216,17 @@ def plot_run(run_dir: Path) -> list[Path]:
         fig, ax = plt.subplots(figsize=(7, 4.5))
         elo_trajectories(ax, ratings)
         save(fig, "elo")
+    if not calls.is_empty() and objectives:
+        name, direction = objectives[0]["name"], objectives[0]["direction"]
+        values = finished.with_columns(
+            pl.col("objectives")
+            .map_elements(lambda t: json.loads(t).get(name), return_dtype=pl.Float64)
+            .alias(name)
+        )
+        fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+        cost_curve(axes[0], calls, values, name, direction)
+        model_usage(axes[1], calls)
+        save(fig, "model_cost")
     if archive and len(archive["descriptors"]) >= 2 and objectives and len(populations):
         last = populations.filter(pl.col("generation") == populations["generation"].max())
         fig, ax = plt.subplots(figsize=(6, 5))

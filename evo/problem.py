@@ -64,6 +64,16 @@ class Problem:
         """Task text for prompts."""
         return self.description
 
+    def prompt_context(self) -> dict[str, str]:
+        """What model prompts should know: ``language`` of the genome text and an
+        optional ``cheatsheet`` (e.g. an instruction-set summary)."""
+        return {"language": "text", "cheatsheet": ""}
+
+    def check_genome(self, genome: Genome) -> str | None:
+        """Why a proposed genome is unusable (it does not parse, say), or None. Model
+        answers that fail this are rejected and recorded, never evaluated."""
+        return None
+
     def finish(self, run_dir: Path, population: Sequence[Member], store: Store) -> list[str]:
         """Called once when a run ends, with the final population best first.
 

@@ -87,6 +87,8 @@ class Run:
         ref = ProblemRef(config.problem.name, config.problem.params, problem)
         evaluator = Evaluator(ref, runner, evaluation.timeout)
         engine = Engine(problem, config, store, evaluator)
+        if config.llm is not None:
+            attach_model(engine, config, store, problem)
         return cls(run_dir, config, store, problem, engine, lock)
 
     def execute(
@@ -113,8 +115,10 @@ class Run:
         return [island[i] for i in range(depth) for island in islands if i < len(island)]
 
     def close(self) -> None:
-        """Release workers, the store and the lock."""
+        """Release workers, the model client, the store and the lock."""
         self.engine.evaluator.runner.close()
+        if "llm" in self.engine.extras:
+            self.engine.extras["llm"].close()
         self.store.close()
         self.lock.close()
 
@@ -132,6 +136,31 @@ def new_run_dir(config: ExperimentConfig, run_dir: Path | None) -> tuple[Path, S
     store.set_meta("status", "running")
     (run_dir / "config.yaml").write_text(dump_config(config))
     return run_dir, store, lock
+
+
+def attach_model(engine: Engine, config: ExperimentConfig, store: Store, problem: Problem) -> None:
+    """Give the engine a model client, its budget stop, and the experience pool."""
+    from evo.llm.client import LLMClient
+    from evo.llm.experience import ExperiencePool
+
+    llm = config.llm
+    assert llm is not None
+    client = LLMClient(llm, store, seed=config.seed)
+    pool = ExperiencePool(
+        store,
+        problem,
+        llm.experience.every,
+        llm.experience.lessons,
+        client if llm.experience.by_model else None,
+    )
+    engine.extras.update(llm=client, inspirations=llm.inspirations, lessons=pool.lessons)
+
+    def refresh(summary: GenerationSummary) -> None:
+        pool(summary)
+        engine.extras["lessons"] = pool.lessons
+
+    engine.observers.append(refresh)
+    engine.stop_checks.append(client.budget_reason)
 
 
 def lock_run_dir(run_dir: Path) -> Any:

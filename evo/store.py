@@ -50,7 +50,10 @@ CREATE TABLE IF NOT EXISTS generations (
 CREATE TABLE IF NOT EXISTS llm_calls (
     id INTEGER PRIMARY KEY, time REAL NOT NULL, model TEXT NOT NULL, operator TEXT,
     candidate_id TEXT, prompt_tokens INTEGER, completion_tokens INTEGER, cost REAL,
-    latency REAL, status TEXT NOT NULL, error TEXT);
+    latency REAL, status TEXT NOT NULL, error TEXT, generation INTEGER, attempt INTEGER);
+CREATE TABLE IF NOT EXISTS lessons (
+    id INTEGER PRIMARY KEY, generation INTEGER NOT NULL, source TEXT NOT NULL,
+    text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS matches_by_generation ON matches (generation);
 """
 
@@ -255,6 +258,43 @@ class Store:
         """Every match played, in order."""
         rows = self.db.execute("SELECT a, b, outcome, generation FROM matches ORDER BY id")
         return [Match(a, b, outcome, generation) for a, b, outcome, generation in rows]
+
+    # model calls and lessons -----------------------------------------------
+    def record_llm_call(self, **row: Any) -> None:
+        """Commit one model call (one attempt): model, operator, tokens, cost, status..."""
+        columns = ("time", "model", "operator", "candidate_id", "prompt_tokens",
+                   "completion_tokens", "cost", "latency", "status", "error", "generation",
+                   "attempt")  # fmt: skip
+        values = [row.get(c) for c in columns]
+        values[0] = values[0] or time.time()
+        marks = ", ".join("?" * len(columns))
+        with self.transaction() as db:
+            db.execute(f"INSERT INTO llm_calls ({', '.join(columns)}) VALUES ({marks})", values)
+
+    def llm_totals(self) -> tuple[int, float]:
+        """Calls made and dollars spent so far."""
+        calls, cost = self.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(cost), 0) FROM llm_calls"
+        ).fetchone()
+        return int(calls), float(cost)
+
+    def record_lessons(self, generation: int, source: str, lessons: list[str]) -> None:
+        """Commit the lessons distilled at ``generation``."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO lessons (generation, source, text) VALUES (?, ?, ?)",
+                [(generation, source, text) for text in lessons],
+            )
+
+    def latest_lessons(self) -> list[str]:
+        """The most recently distilled lessons."""
+        row = self.db.execute("SELECT MAX(generation) FROM lessons").fetchone()
+        if row[0] is None:
+            return []
+        rows = self.db.execute(
+            "SELECT text FROM lessons WHERE generation = ? ORDER BY id", (row[0],)
+        )
+        return [r[0] for r in rows]
 
     # generations ------------------------------------------------------------
     def record_generation(

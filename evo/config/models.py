@@ -154,6 +154,53 @@ class RedQueenConfig(Strict):
     carry_param: str = "initial"
 
 
+class ModelConfig(Strict):
+    """One model of the ensemble (a litellm model name, e.g. ``openai/gpt-4o-mini``).
+
+    The API key is read from the environment variable named by ``api_key_env`` (or
+    litellm's usual variables); a key itself never goes in a config.
+    """
+
+    name: str = Field(min_length=1)
+    weight: float = Field(default=1.0, gt=0)
+    api_base: str | None = None
+    api_key_env: str | None = None
+    price_prompt: float | None = Field(default=None, ge=0)
+    price_completion: float | None = Field(default=None, ge=0)
+
+
+class LLMBudget(Strict):
+    """Caps that end a run cleanly: total dollars and total calls."""
+
+    dollars: PositiveFloat | None = None
+    calls: PositiveInt | None = None
+
+
+class ExperienceConfig(Strict):
+    """How often lessons are distilled from the history, and how many are kept."""
+
+    every: PositiveInt = 5
+    lessons: PositiveInt = 8
+    by_model: bool = True
+
+
+class LLMConfig(Strict):
+    """Model-guided variation (``variation.operators`` picks llm_diff, llm_rewrite, ...).
+
+    Prices are in dollars per million tokens, for models litellm does not know.
+    """
+
+    models: list[ModelConfig] = Field(min_length=1)
+    concurrency: PositiveInt = 8
+    timeout: PositiveFloat = 60.0
+    retries: int = Field(default=3, ge=0)
+    temperature: float = Field(default=0.7, ge=0)
+    max_tokens: PositiveInt = 4096
+    budget: LLMBudget = Field(default_factory=LLMBudget)
+    experience: ExperienceConfig = Field(default_factory=ExperienceConfig)
+    inspirations: int = Field(default=2, ge=0)
+
+
 class ExperimentConfig(Strict):
     """A whole experiment file."""
 
@@ -167,3 +214,4 @@ class ExperimentConfig(Strict):
     evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
     budget: BudgetConfig = Field(default_factory=lambda: BudgetConfig(generations=20))
     red_queen: RedQueenConfig | None = None
+    llm: LLMConfig | None = None

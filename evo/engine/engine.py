@@ -88,6 +88,8 @@ class Engine:
         self.stop_reason: str | None = None
         self.stop_checks: list[Callable[[], str | None]] = []
         """Extra stop conditions (e.g. a model budget); each returns a reason or None."""
+        self.observers: list[Callable[[GenerationSummary], None]] = []
+        """Called with each closed generation (e.g. the experience pool)."""
         self._evaluated: set[str] = set(store.evaluated_ids())
         self._elapsed_before = 0.0
         self._session_start = time.monotonic()
@@ -385,7 +387,10 @@ class Engine:
         )
         self._pending = None
         self.generation = pending.generation + 1
-        return GenerationSummary(pending.generation, len(self._evaluated), elapsed, stats, hv)
+        summary = GenerationSummary(pending.generation, len(self._evaluated), elapsed, stats, hv)
+        for observer in self.observers:
+            observer(summary)
+        return summary
 
     # loop -------------------------------------------------------------------
     def run(

@@ -62,6 +62,8 @@ def build_operators(problem: Problem, config: ExperimentConfig) -> list[tuple[Op
     for name, weight in mix.items():
         if weight == 0:
             continue
+        if name.startswith("llm_") and config.llm is None:
+            raise ConfigError(f"variation.operators.{name}: needs an `llm:` section (models)")
         if name not in operator_names():
             known = ", ".join(operator_names())
             raise ConfigError(f"variation.operators.{name}: unknown operator (known: {known})")

@@ -127,6 +127,19 @@ class CoreWar(Problem):
             + "."
         )
 
+    def prompt_context(self) -> dict[str, str]:
+        cheatsheet = (Path(__file__).parent / "prompts" / "cheatsheet.md").read_text()
+        return {"language": "redcode", "cheatsheet": cheatsheet}
+
+    def check_genome(self, genome: Any) -> str | None:
+        if not isinstance(genome, str):
+            return "a warrior must be Redcode text"
+        try:
+            self.assemble(genome)
+        except AssemblyError as exc:
+            return f"does not assemble: {exc}"
+        return None
+
     def seeds(self, rng: np.random.Generator, n: int) -> list[str]:
         sources = []
         for source in self.seeds_from:

@@ -89,6 +89,14 @@ class ProgramProblem(Problem):
     def describe(self) -> str:
         return str(getattr(self.evaluator, "description", "") or self.description)
 
+    def prompt_context(self) -> dict[str, str]:
+        return {"language": "python", "cheatsheet": str(getattr(self.evaluator, "hints", ""))}
+
+    def check_genome(self, genome: Any) -> str | None:
+        if not isinstance(genome, str) or not parses(genome):
+            return "not valid Python"
+        return None
+
     def seeds(self, rng: np.random.Generator, n: int) -> list[str]:
         return [self.initial]
 

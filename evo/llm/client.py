@@ -1,0 +1,268 @@
+"""The model client: litellm calls under a global concurrency limit, with timeouts,
+retries that honour retry-after, a weighted ensemble with fallbacks, one store row per
+call, and budgets in dollars and calls.
+
+litellm's async calls all run on one event loop in a background thread, so its HTTP
+clients are never shared across loops; callers on any loop await ``complete``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+from evo.config.models import LLMConfig, ModelConfig
+from evo.llm.pricing import call_cost
+
+RETRYABLE = (
+    "RateLimitError",
+    "APIConnectionError",
+    "Timeout",
+    "ServiceUnavailableError",
+    "InternalServerError",
+    "BadGatewayError",
+    "APIError",
+)
+
+
+class BudgetExhausted(RuntimeError):
+    """The run's model budget (dollars or calls) is used up."""
+
+
+class ModelFailure(RuntimeError):
+    """Every model of the ensemble failed for this request."""
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A model's answer."""
+
+    text: str
+    finish_reason: str
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+
+
+def _import_litellm() -> Any:
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    import litellm
+
+    litellm.suppress_debug_info = True
+    litellm.telemetry = False
+    return litellm
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    """Seconds the server asked us to wait, if it said."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    value = headers.get("retry-after") if hasattr(headers, "get") else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class LLMClient:
+    """Calls models for operators; records every call in the run store.
+
+    Args:
+        config: the ``llm`` section.
+        store: the run store (``record_llm_call``, ``llm_totals``).
+        seed: seeds the ensemble's model choice.
+    """
+
+    def __init__(self, config: LLMConfig, store: Any, seed: int = 0) -> None:
+        self.config = config
+        self.store = store
+        self.rng = random.Random(seed)
+        self.calls, self.spent = store.llm_totals()
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True, name="evo-llm")
+        self._thread.start()
+        self._semaphore = asyncio.Semaphore(config.concurrency)
+        self._litellm: Any = None
+
+    # budgets ----------------------------------------------------------------
+    def budget_reason(self) -> str | None:
+        """Why the budget is used up, or None (an engine stop check)."""
+        budget = self.config.budget
+        if budget.calls is not None and self.calls >= budget.calls:
+            return f"model budget reached: {self.calls} of {budget.calls} calls"
+        if budget.dollars is not None and self.spent >= budget.dollars:
+            return f"model budget reached: ${self.spent:.4f} of ${budget.dollars:g}"
+        return None
+
+    # calls ------------------------------------------------------------------
+    async def complete(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        operator: str,
+        candidate: str | None,
+        generation: int,
+        rng: random.Random | None = None,
+    ) -> Completion:
+        """Ask the ensemble (weighted choice, then the others as fallbacks)."""
+        order = self._model_order(rng or self.rng)
+        future: Future = asyncio.run_coroutine_threadsafe(
+            self._ensemble(order, messages, operator, candidate, generation), self._loop
+        )
+        return await asyncio.wrap_future(future)
+
+    def complete_sync(self, messages: list[dict[str, str]], **kwargs: Any) -> Completion:
+        """``complete`` for callers without an event loop."""
+        return asyncio.run(self.complete(messages, **kwargs))
+
+    def _model_order(self, rng: random.Random) -> list[ModelConfig]:
+        models = list(self.config.models)
+        first = rng.choices(models, weights=[m.weight for m in models])[0]
+        return [first] + [m for m in models if m is not first]
+
+    async def _ensemble(
+        self,
+        order: Sequence[ModelConfig],
+        messages: list[dict[str, str]],
+        operator: str,
+        candidate: str | None,
+        generation: int,
+    ) -> Completion:
+        errors = []
+        for model in order:
+            try:
+                return await self._with_retries(model, messages, operator, candidate, generation)
+            except BudgetExhausted:
+                raise
+            except Exception as exc:  # this model is out of retries: try the next
+                errors.append(f"{model.name}: {exc}")
+        raise ModelFailure("; ".join(errors))
+
+    async def _with_retries(
+        self,
+        model: ModelConfig,
+        messages: list[dict[str, str]],
+        operator: str,
+        candidate: str | None,
+        generation: int,
+    ) -> Completion:
+        delay = 1.0
+        for attempt in range(self.config.retries + 1):
+            try:
+                return await self._once(model, messages, operator, candidate, generation, attempt)
+            except BudgetExhausted:
+                raise
+            except Exception as exc:
+                retryable = type(exc).__name__ in RETRYABLE or isinstance(exc, TimeoutError)
+                if not retryable or attempt == self.config.retries:
+                    raise
+                wait = _retry_after(exc)
+                await asyncio.sleep(min(wait if wait is not None else delay, 60.0))
+                delay = min(delay * 2, 30.0)
+        raise AssertionError("unreachable")
+
+    async def _once(
+        self,
+        model: ModelConfig,
+        messages: list[dict[str, str]],
+        operator: str,
+        candidate: str | None,
+        generation: int,
+        attempt: int,
+    ) -> Completion:
+        with self._lock:
+            reason = self.budget_reason()
+            if reason:
+                raise BudgetExhausted(reason)
+            self.calls += 1
+        if self._litellm is None:
+            self._litellm = await asyncio.to_thread(_import_litellm)
+        kwargs: dict[str, Any] = {
+            "model": model.name,
+            "messages": messages,
+            "timeout": self.config.timeout,
+            "temperature": self.config.temperature,
+            "max_tokens": self.config.max_tokens,
+            "num_retries": 0,
+            "max_retries": 0,
+        }
+        if model.api_base:
+            kwargs["api_base"] = model.api_base
+        if model.api_key_env:
+            kwargs["api_key"] = os.environ.get(model.api_key_env, "")
+        elif model.api_base:
+            kwargs["api_key"] = "unused"  # local OpenAI-compatible servers need a value
+        row: dict[str, Any] = {
+            "model": model.name,
+            "operator": operator,
+            "candidate_id": candidate,
+            "generation": generation,
+            "attempt": attempt,
+        }
+        start = time.perf_counter()
+        async with self._semaphore:
+            try:
+                response = await asyncio.wait_for(
+                    self._litellm.acompletion(**kwargs), self.config.timeout + 5
+                )
+            except Exception as exc:
+                status = "timeout" if "Timeout" in type(exc).__name__ else "error"
+                if isinstance(exc, asyncio.TimeoutError):
+                    status = "timeout"
+                self.store.record_llm_call(
+                    **row,
+                    latency=time.perf_counter() - start,
+                    status=status,
+                    cost=0.0,
+                    error=f"{type(exc).__name__}: {str(exc)[:300]}",
+                )
+                raise
+        latency = time.perf_counter() - start
+        usage = getattr(response, "usage", None)
+        prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
+        completion = int(getattr(usage, "completion_tokens", 0) or 0)
+        cost = call_cost(self._litellm, response, model, prompt, completion)
+        with self._lock:
+            self.spent += cost
+        choice = response.choices[0]
+        text = choice.message.content or ""
+        finish = choice.finish_reason or "stop"
+        self.store.record_llm_call(
+            **row,
+            latency=latency,
+            status="ok",
+            cost=cost,
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+        )
+        return Completion(text, finish, model.name, prompt, completion, cost)
+
+    def record_rejection(
+        self, operator: str, candidate: str | None, generation: int, model: str, reason: str
+    ) -> None:
+        """Note in the store that an answer was rejected (no tokens: the call is already
+        counted)."""
+        self.store.record_llm_call(
+            model=model,
+            operator=operator,
+            candidate_id=candidate,
+            generation=generation,
+            status="rejected",
+            error=reason,
+            cost=0.0,
+            latency=0.0,
+        )
+
+    def close(self) -> None:
+        """Stop the background loop."""
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)

@@ -1,0 +1,123 @@
+"""The experience pool: lessons distilled from the run's history, fed into prompts.
+
+Every ``every`` generations, statistics of the history are gathered (how often each
+operator beat its parent, which failures recur, how the best score moved); the model
+turns them into lessons when one is configured and allowed to, otherwise the statistics
+themselves become the lessons. Lessons are stored in the run and survive a resume.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from evo.llm import prompts
+from evo.llm.client import BudgetExhausted, LLMClient, ModelFailure
+
+
+def operator_success(store: Any, objective: str, sign: float) -> dict[str, tuple[int, int]]:
+    """Per operator: children evaluated, and how many beat their first parent."""
+    rows = store.db.execute(
+        "SELECT c.operator, c.parents, e.status, e.objectives FROM candidates c"
+        " JOIN evaluations e ON e.candidate_id = c.id WHERE c.operator != 'seed'"
+    ).fetchall()
+    scores = {
+        cid: json.loads(obj).get(objective)
+        for cid, obj in store.db.execute("SELECT candidate_id, objectives FROM evaluations")
+    }
+    tally: dict[str, list[int]] = {}
+    for operator, parents, status, objectives in rows:
+        counts = tally.setdefault(operator, [0, 0])
+        counts[0] += 1
+        parent = scores.get(json.loads(parents)[0]) if json.loads(parents) else None
+        value = json.loads(objectives).get(objective)
+        if (
+            status == "ok"
+            and parent is not None
+            and value is not None
+            and sign * value > sign * parent
+        ):
+            counts[1] += 1
+    return {k: (v[0], v[1]) for k, v in tally.items()}
+
+
+def recurring_failures(store: Any, top: int = 3) -> list[tuple[str, int]]:
+    """The most frequent failure reasons (first line, numbers kept)."""
+    reasons = Counter(
+        (feedback or status).splitlines()[0][:160]
+        for status, feedback in store.db.execute(
+            "SELECT status, feedback FROM evaluations WHERE status != 'ok'"
+        )
+    )
+    return reasons.most_common(top)
+
+
+def statistics(store: Any, objective: str, sign: float) -> list[str]:
+    """Plain-language statistics of the history: the fallback lessons."""
+    lines = []
+    for operator, (tried, better) in sorted(operator_success(store, objective, sign).items()):
+        if tried:
+            lines.append(
+                f"{operator}: {better} of {tried} children beat their parent ({better / tried:.0%})"
+            )
+    for reason, count in recurring_failures(store):
+        lines.append(f"recurring failure ({count}x): {reason}")
+    rejected = store.db.execute(
+        "SELECT error, COUNT(*) FROM llm_calls WHERE status = 'rejected' GROUP BY error"
+        " ORDER BY COUNT(*) DESC LIMIT 2"
+    ).fetchall()
+    for error, count in rejected:
+        lines.append(f"model answers rejected ({count}x): {error[:160]}")
+    return lines
+
+
+class ExperiencePool:
+    """Distils lessons at generation ends (an engine observer) and serves them."""
+
+    def __init__(
+        self, store: Any, problem: Any, every: int, count: int, client: LLMClient | None
+    ) -> None:
+        self.store = store
+        self.problem = problem
+        self.every = every
+        self.count = count
+        self.client = client
+        self.lessons = store.latest_lessons()
+
+    def __call__(self, summary: Any) -> None:
+        generation = summary.generation
+        if generation == 0 or generation % self.every:
+            return
+        objective = self.problem.objectives[0] if self.problem.objectives else None
+        if objective is None:
+            return
+        facts = statistics(self.store, objective.name, objective.sign())
+        if not facts:
+            return
+        lessons, source = facts[: self.count], "statistics"
+        if self.client is not None:
+            distilled = self._ask_model(facts, generation)
+            if distilled:
+                lessons, source = distilled, "model"
+        self.store.record_lessons(generation, source, lessons)
+        self.lessons = lessons
+
+    def _ask_model(self, facts: list[str], generation: int) -> list[str]:
+        text = prompts.render(
+            "lessons",
+            task=self.problem.describe(),
+            count=self.count,
+            statistics="\n".join(f"- {f}" for f in facts),
+        )
+        try:
+            answer = self.client.complete_sync(
+                [{"role": "user", "content": text}],
+                operator="experience",
+                candidate=None,
+                generation=generation,
+            )
+        except (BudgetExhausted, ModelFailure):
+            return []
+        lines = [line.strip().lstrip("-* ").strip() for line in answer.text.splitlines()]
+        return [line for line in lines if line and not line.startswith("```")][: self.count]
