@@ -263,6 +263,15 @@ class LLMClient:
         )
 
     def close(self) -> None:
-        """Stop the background loop."""
-        self._loop.call_soon_threadsafe(self._loop.stop)
+        """Cancel what litellm left running on the background loop, then stop it."""
+
+        async def cancel_all() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        if self._loop.is_running():
+            asyncio.run_coroutine_threadsafe(cancel_all(), self._loop).result(timeout=5)
+            self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)

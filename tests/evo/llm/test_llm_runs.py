@@ -1,0 +1,199 @@
+"""Whole `evo run`s with a scripted model on 127.0.0.1: Core War and circle packing."""
+
+import itertools
+import json
+import random
+import re
+import sqlite3
+
+import yaml
+
+from evo.testing.llm_server import Reply, ScriptedServer, current_program
+
+from support import REPO
+
+counter = itertools.count()
+
+
+def corewar_answer(request):
+    """Good answers: a changed number (diff) or a fresh small warrior (full program)."""
+    k = next(counter)
+    prompt = request["messages"][-1]["content"]
+    if "lessons" in prompt and "statistics" in prompt.lower():
+        return Reply("- bomb with a step coprime to the core size\n- keep warriors short")
+    program = current_program(request)
+    if "SEARCH/REPLACE" in prompt and program:
+        lines = [ln for ln in program.splitlines() if re.search(r"\$-?\d", ln)]
+        if lines:
+            line = lines[k % len(lines)]
+            changed = re.sub(
+                r"\$(-?\d+)", lambda m: f"${int(m.group(1)) + 1 + k % 5}", line, count=1
+            )
+            return Reply(f"<<<<<<< SEARCH\n{line}\n=======\n{changed}\n>>>>>>> REPLACE\n")
+    step = 3 + 2 * (k % 40)
+    return Reply(
+        f"Try this:\n```redcode\n;redcode\n add.ab #{step}, 3\n mov.i 2, @2\n jmp -2\n dat #0, #0\n```"
+    )
+
+
+def run_config(tmp_path, server, base, operators, budget, extra=None):
+    config = yaml.safe_load((REPO / "experiments" / base).read_text())
+    config.pop("red_queen", None)
+    config["variation"] = {"operators": operators}
+    config["budget"] = budget
+    config["llm"] = {
+        "models": [
+            {
+                "name": "openai/scripted",
+                "api_base": server.url,
+                "price_prompt": 1.0,
+                "price_completion": 2.0,
+            }
+        ],
+        "concurrency": 4,
+        "timeout": 5,
+        "retries": 1,
+        "experience": {"every": 2},
+    } | (extra or {})
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def table(run_dir, query):
+    with sqlite3.connect(run_dir / "run.sqlite") as db:
+        return db.execute(query).fetchall()
+
+
+def test_corewar_with_a_model_applies_proposals_and_stops_on_budget(tmp_path, evo_cli):
+    with ScriptedServer(corewar_answer) as server:
+        path = run_config(
+            tmp_path,
+            server,
+            "corewar_red_queen.yaml",
+            {"llm_diff": 2, "llm_rewrite": 1, "llm_crossover": 1, "mutation": 1},
+            {"evaluations": 400},
+            {"budget": {"calls": 30}},
+        )
+        path.write_text(path.read_text().replace("size: 40", "size: 8"))
+        result = evo_cli(
+            "run",
+            str(path),
+            "--run-dir",
+            str(tmp_path / "run"),
+            "-q",
+            "--set",
+            "problem.params.rounds=2",
+        )
+    assert result.returncode == 0, result.stderr
+    assert "stopped: model budget reached: 30 of 30 calls" in result.stdout
+    run = tmp_path / "run"
+    made = dict(table(run, "SELECT operator, COUNT(*) FROM candidates GROUP BY operator"))
+    assert (
+        made.get("llm_diff", 0) > 3
+        and made.get("llm_rewrite", 0) + made.get("llm_crossover", 0) > 1
+    )
+    calls = table(
+        run,
+        "SELECT COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost)"
+        " FROM llm_calls WHERE status = 'ok'",
+    )[0]
+    assert calls[0] == 30 and calls[1] == 30 * 120 and calls[3] > 0
+    assert table(run, "SELECT COUNT(*) FROM lessons")[0][0] > 0
+    evaluated = table(
+        run,
+        "SELECT e.status FROM evaluations e JOIN candidates c ON c.id = e.candidate_id"
+        " WHERE c.operator LIKE 'llm_%'",
+    )
+    assert evaluated and all(s == "ok" for (s,) in evaluated)
+    assert (run / "plots" / "model_cost.png").is_file()
+
+
+def test_thirty_percent_failures_are_recorded_and_never_adopted(tmp_path, evo_cli):
+    rng = random.Random(3)
+    failures = itertools.cycle(["429", "500", "malformed", "truncated", "garbage", "slow"])
+
+    def flaky(request):
+        if rng.random() < 0.3:
+            kind = next(failures)
+            return {
+                "429": Reply(status=429, headers={"Retry-After": "0"}),
+                "500": Reply(status=500),
+                "malformed": Reply("<<<<<<< SEARCH\nnothing\n>>>>>>> REPLACE"),
+                "truncated": Reply("```redcode\n;redcode\n mov 0, 1", finish_reason="length"),
+                "garbage": Reply("```redcode\nthis is not redcode at all\n```"),
+                "slow": Reply("```redcode\n mov 0, 1\n```", delay=8),
+            }[kind]
+        return corewar_answer(request)
+
+    with ScriptedServer(flaky) as server:
+        path = run_config(
+            tmp_path,
+            server,
+            "corewar_red_queen.yaml",
+            {"llm_diff": 1, "llm_rewrite": 1},
+            {"evaluations": 60},
+            {"timeout": 2, "retries": 0},
+        )
+        path.write_text(path.read_text().replace("size: 40", "size: 8"))
+        result = evo_cli(
+            "run",
+            str(path),
+            "--run-dir",
+            str(tmp_path / "run"),
+            "-q",
+            "--set",
+            "problem.params.rounds=2",
+            timeout=900,
+        )
+    assert result.returncode == 0, result.stderr
+    run = tmp_path / "run"
+    statuses = dict(table(run, "SELECT status, COUNT(*) FROM llm_calls GROUP BY status"))
+    assert (
+        statuses.get("error", 0) > 0
+        and statuses.get("rejected", 0) > 0
+        and statuses.get("timeout", 0) > 0
+    )
+    reasons = " ".join(
+        r for (r,) in table(run, "SELECT error FROM llm_calls WHERE status = 'rejected'")
+    )
+    assert "truncated" in reasons and "does not assemble" in reasons
+    bad = table(run, "SELECT c.genome FROM candidates c WHERE c.operator LIKE 'llm_%'")
+    assert all("this is not redcode" not in g and "nothing" not in g for (g,) in bad)
+    assert table(run, "SELECT COUNT(*) FROM evaluations")[0][0] == 60
+
+
+def program_answer(request):
+    prompt = request["messages"][-1]["content"]
+    program = current_program(request)
+    k = next(counter)
+    if "SEARCH/REPLACE" in prompt and "margin_x = " in program:
+        line = next(ln for ln in program.splitlines() if "margin_x = " in ln)
+        value = float(line.split("=")[1]) + 0.002 * (1 + k % 4)
+        return Reply(
+            f"<<<<<<< SEARCH\n{line}\n=======\n    margin_x = {value:.4f}\n>>>>>>> REPLACE"
+        )
+    return Reply("- keep the radii positive")
+
+
+def test_circle_packing_with_a_model(tmp_path, evo_cli):
+    with ScriptedServer(program_answer) as server:
+        path = run_config(
+            tmp_path, server, "circle_packing.yaml", {"llm_diff": 1}, {"evaluations": 24}
+        )
+        path.write_text(path.read_text().replace("size: 30", "size: 6"))
+        result = evo_cli("run", str(path), "--run-dir", str(tmp_path / "run"), "-q")
+    assert result.returncode == 0, result.stderr
+    run = tmp_path / "run"
+    made = table(run, "SELECT COUNT(*) FROM candidates WHERE operator = 'llm_diff'")[0][0]
+    assert made >= 10
+    scores = [
+        json.loads(o)["sum_radii"]
+        for (o,) in table(
+            run,
+            "SELECT e.objectives FROM evaluations e JOIN candidates c ON c.id = e.candidate_id"
+            " WHERE c.operator = 'llm_diff' AND e.status = 'ok'",
+        )
+    ]
+    assert scores and max(scores) > 2.3  # valid packings came out of the applied edits
+    assert "re-verified" in result.stdout
