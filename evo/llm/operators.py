@@ -7,6 +7,7 @@ the problem's ``check_genome``; every rejection is recorded with its reason.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Sequence
 
@@ -74,7 +75,13 @@ class LLMOperator(Operator):
         return prompts.render(self.instruction, language=language)
 
     def genome(self, answer: str, parents: Sequence[Member]) -> Genome:
-        return extract_code(answer)
+        code = extract_code(answer)
+        if isinstance(parents[0].candidate.genome, str):
+            return code
+        try:  # structured genomes (configs, skill libraries) travel as JSON
+            return json.loads(code)
+        except json.JSONDecodeError as exc:
+            raise EditError(f"the answer is not valid JSON: {exc}") from None
 
     async def ask(
         self, messages: list[dict], parents: Sequence[Member], context: VariationContext
