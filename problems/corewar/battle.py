@@ -114,55 +114,8 @@ def _one_round(
     )
 
 
-@njit(cache=True)
-def _sequential(
-    instr,
-    a,
-    b,
-    offsets,
-    lengths,
-    starts,
-    positions,
-    starters,
-    size,
-    cycles,
-    processes,
-    psize,
-    pspace_index,
-    track,
-):
-    rounds, n = positions.shape
-    alive = np.zeros((rounds, n), dtype=np.bool_)
-    order = np.full((rounds, n), -1, dtype=np.int64)
-    observations = np.zeros((rounds, n, OBSERVATIONS), dtype=np.int64)
-    pspace = np.zeros((n, psize), dtype=np.int32)
-    last_result = np.full(n, size - 1, dtype=np.int32)
-    for r in range(rounds):
-        _one_round(
-            instr,
-            a,
-            b,
-            offsets,
-            lengths,
-            starts,
-            positions[r],
-            starters[r],
-            size,
-            cycles,
-            processes,
-            pspace,
-            pspace_index,
-            last_result,
-            alive[r],
-            order[r],
-            observations[r],
-            track,
-        )
-    return alive, order, observations
-
-
 @njit(cache=True, parallel=True)
-def _parallel(
+def _rounds(
     instr,
     a,
     b,
@@ -177,34 +130,40 @@ def _parallel(
     psize,
     pspace_index,
     track,
+    carry,
 ):
+    """All rounds of one battle: in order when P-space carries over (``carry``), else in
+    parallel, each round with a fresh P-space."""
     rounds, n = positions.shape
     alive = np.zeros((rounds, n), dtype=np.bool_)
     order = np.full((rounds, n), -1, dtype=np.int64)
     observations = np.zeros((rounds, n, OBSERVATIONS), dtype=np.int64)
-    for r in prange(rounds):
-        pspace = np.zeros((n, psize), dtype=np.int32)
-        last_result = np.full(n, size - 1, dtype=np.int32)
-        _one_round(
-            instr,
-            a,
-            b,
-            offsets,
-            lengths,
-            starts,
-            positions[r],
-            starters[r],
-            size,
-            cycles,
-            processes,
-            pspace,
-            pspace_index,
-            last_result,
-            alive[r],
-            order[r],
-            observations[r],
-            track,
-        )
+    shared = np.zeros((n, psize), dtype=np.int32)
+    shared_result = np.full(n, size - 1, dtype=np.int32)
+    for chunk in prange(1 if carry else rounds):
+        for r in range(rounds) if carry else range(chunk, chunk + 1):
+            pspace = shared if carry else np.zeros((n, psize), dtype=np.int32)
+            last_result = shared_result if carry else np.full(n, size - 1, dtype=np.int32)
+            _one_round(
+                instr,
+                a,
+                b,
+                offsets,
+                lengths,
+                starts,
+                positions[r],
+                starters[r],
+                size,
+                cycles,
+                processes,
+                pspace,
+                pspace_index,
+                last_result,
+                alive[r],
+                order[r],
+                observations[r],
+                track,
+            )
     return alive, order, observations
 
 
@@ -318,8 +277,7 @@ def battle(
     positions, starters = placements(len(warriors), settings, settings.rounds, seed)
     if parallel is None:
         parallel = not loaded.uses_pspace.any()
-    run = _parallel if parallel else _sequential
-    alive, order, observations = run(
+    alive, order, observations = _rounds(
         loaded.instr,
         loaded.a,
         loaded.b,
@@ -334,6 +292,7 @@ def battle(
         settings.pspace,
         pspace_rows(loaded.pins),
         observe,
+        not parallel,
     )
     return BattleResult(alive, order, observations)
 

@@ -13,30 +13,11 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from problems.corewar.expressions import Evaluator, ExpressionError
+from problems.corewar.redcode import OPCODES
 from problems.corewar.source import Line
 from problems.corewar.tokens import Tok, char_at, is_space, next_token
 
-OPCODE_NAMES = (
-    "MOV",
-    "ADD",
-    "SUB",
-    "MUL",
-    "DIV",
-    "MOD",
-    "JMZ",
-    "JMN",
-    "DJN",
-    "CMP",
-    "SLT",
-    "SPL",
-    "DAT",
-    "JMP",
-    "SEQ",
-    "SNE",
-    "NOP",
-    "LDP",
-    "STP",
-)
+OPCODE_NAMES = OPCODES
 PSEUDO_OPS = ("ORG", "END", "PIN")
 MAX_LABELS = 7
 """How many labels may name one line (pMARS's limit)."""
