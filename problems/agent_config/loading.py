@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,6 @@ def load_object(spec: str, what: str) -> Any:
     module_name, sep, attribute = spec.partition(":")
     if not sep or not module_name or not attribute:
         raise ValueError(f"{what}: expected module:attribute, got {spec!r}")
-    import sys
-
     if "" not in sys.path and str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))
     try:
@@ -57,10 +57,12 @@ def load_suite(spec: str, params: dict[str, Any]) -> dict[str, list[Any]]:
             raise ValueError("task_params: only a module:function task suite takes parameters")
         suite = _read_data(Path(spec), "tasks")
     else:
+        function = load_function(spec, "tasks")
         try:
-            suite = load_function(spec, "tasks")(**params)
+            inspect.signature(function).bind(**params)
         except TypeError as exc:
             raise ValueError(f"task_params: {exc}") from None
+        suite = function(**params)
     if not isinstance(suite, dict) or not isinstance(suite.get("train"), list):
         raise ValueError("tasks: the suite must be a mapping with a 'train' list (and 'heldout')")
     unknown = sorted(set(suite) - {"train", "heldout"})

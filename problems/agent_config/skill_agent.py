@@ -103,8 +103,10 @@ class SkillAgent:
                 break
             if not self.achieve(*unmet[0], depth=1):
                 break
+            self.note = ""  # a subgoal was reached: only later failures explain the outcome
         if not self.env.goal_reached() and self.out_of_steps():
-            self.fail(f"ran out of steps ({self.config.max_steps})")
+            cause = f" ({self.note})" if self.note else ""
+            self.note = f"ran out of steps ({self.config.max_steps}){cause}"
 
     @staticmethod
     def _numbered(atoms: list[Phrase]) -> list[tuple[Phrase, int]]:
