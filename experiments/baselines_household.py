@@ -9,7 +9,7 @@ an evo run of the experiment. A hand-written library with a tuned config and the
 (who sees the whole house) give reference points. Prints the held-out curve of each evo
 run (the best agent of each generation) and a summary table.
 
-Run: python experiments/baselines_household.py --budget 6000 --seeds 1 2 3
+Run: python experiments/baselines_household.py --budget 6000 --seeds 1 2 3 [--seed-skills empty]
 """
 
 from __future__ import annotations
@@ -76,9 +76,11 @@ def random_search(problem: AgentConfigProblem, budget: int, seed: int) -> Any:
     return best.candidate.genome if best else problem.seed_genome
 
 
-def evolution(budget: int, seed: int, run_dir: Path) -> tuple[Any, list[dict], float]:
+def evolution(
+    budget: int, seed: int, run_dir: Path, overrides: list[str]
+) -> tuple[Any, list[dict], float]:
     """An evo run of the experiment; its best genome, held-out curve and wall time."""
-    config = load_config(CONFIG, [f"budget.evaluations={budget}", f"seed={seed}"])
+    config = load_config(CONFIG, [f"budget.evaluations={budget}", f"seed={seed}", *overrides])
     run = Run.create(config, run_dir)
     start = time.perf_counter()
     try:
@@ -119,8 +121,12 @@ def main() -> None:
     )
     parser.add_argument("--budget", type=int, default=6000, help="evaluations per method")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument(
+        "--seed-skills", help="seed library instead of the experiment's (e.g. empty, minimal)"
+    )
     args = parser.parse_args()
-    problem = AgentConfigProblem(**load_config(CONFIG).problem.params)
+    overrides = [f"problem.params.seed_skills={args.seed_skills}"] if args.seed_skills else []
+    problem = AgentConfigProblem(**load_config(CONFIG, overrides).problem.params)
     out = REPO / "results" / f"household-baselines-{datetime.now():%Y%m%d-%H%M%S}"
     out.mkdir(parents=True)
     oracle = np.mean([solve(int(t["seed"]), t["kind"]).steps for _, t in problem.heldout])
@@ -149,7 +155,7 @@ def main() -> None:
         finals["random search"].append(held["solved"])
         lines.append(row(f"random search (seed {seed})", measure(problem, genome, "train"), held))
         print(f"random search, seed {seed}: {time.perf_counter() - start:.0f} s")
-        genome, curve, seconds = evolution(args.budget, seed, out / f"evo-seed{seed}")
+        genome, curve, seconds = evolution(args.budget, seed, out / f"evo-seed{seed}", overrides)
         held = measure(problem, genome, "heldout")
         finals["evo"].append(held["solved"])
         lines.append(row(f"evo (seed {seed})", measure(problem, genome, "train"), held))

@@ -14,6 +14,7 @@ The defaults evolve the built-in skill-executing agent on the household world.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,12 @@ class AgentConfigProblem(Problem):
         self.cascade_threshold = cascade_threshold
         self.cost = cost
         self.agent_params = dict(agent_params or {})
+        key = self.agent_params.get("api_key_env")
+        if key and not self.agent_params.get("api_base") and not os.environ.get(key):
+            raise ValueError(
+                f"agent_params: the agent's model needs an API key in ${key}, which is not "
+                "set (or give agent_params.api_base for a local server)"
+            )
         self.skill_rate = skill_rate if self.skill_grammar is not None else 0.0
         self.heldout_curve = heldout_curve
         self.objectives = (Objective("success", "max"), Objective(cost, "min"))

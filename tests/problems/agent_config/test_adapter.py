@@ -222,3 +222,12 @@ def test_a_task_in_both_splits_is_refused(user_dir):
     )
     with pytest.raises(ValueError, match="a task appears in both 'train' and 'heldout'"):
         user_problem(tasks="leak.json")
+
+
+def test_a_model_agent_without_its_key_is_refused_before_the_run(user_dir, monkeypatch):
+    monkeypatch.delenv("EVO_TEST_MISSING_KEY", raising=False)
+    with pytest.raises(ValueError, match=r"needs an API key in \$EVO_TEST_MISSING_KEY"):
+        user_problem(agent_params={"api_key_env": "EVO_TEST_MISSING_KEY"})
+    user_problem(
+        agent_params={"api_key_env": "EVO_TEST_MISSING_KEY", "api_base": "http://127.0.0.1:9/v1"}
+    )
