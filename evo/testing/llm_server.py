@@ -45,6 +45,12 @@ def current_program(request: dict[str, Any]) -> str:
     return found.group(1) if found else ""
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a burst of concurrent calls would wait
+    # for SYN retransmits (a second each) and measure the server, not the client.
+    request_queue_size = 256
+
+
 class ScriptedServer:
     """``with ScriptedServer(responder) as server: ... server.url ...``"""
 
@@ -100,7 +106,7 @@ class ScriptedServer:
             def log_message(self, *args: Any) -> None:
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
