@@ -60,6 +60,22 @@ def run_config(tmp_path, server, base, operators, budget, extra=None):
     return path
 
 
+def run_small_corewar(tmp_path, evo_cli, server, operators, budget, llm, timeout=300):
+    """The Red Queen experiment cut to one 2-round inner run with a population of 8."""
+    path = run_config(tmp_path, server, "corewar_red_queen.yaml", operators, budget, llm)
+    path.write_text(path.read_text().replace("size: 40", "size: 8"))
+    return evo_cli(
+        "run",
+        str(path),
+        "--run-dir",
+        str(tmp_path / "run"),
+        "-q",
+        "--set",
+        "problem.params.rounds=2",
+        timeout=timeout,
+    )
+
+
 def table(run_dir, query):
     with sqlite3.connect(run_dir / "run.sqlite") as db:
         return db.execute(query).fetchall()
@@ -67,23 +83,13 @@ def table(run_dir, query):
 
 def test_corewar_with_a_model_applies_proposals_and_stops_on_budget(tmp_path, evo_cli):
     with ScriptedServer(corewar_answer) as server:
-        path = run_config(
+        result = run_small_corewar(
             tmp_path,
+            evo_cli,
             server,
-            "corewar_red_queen.yaml",
             {"llm_diff": 2, "llm_rewrite": 1, "llm_crossover": 1, "mutation": 1},
             {"evaluations": 400},
             {"budget": {"calls": 30}},
-        )
-        path.write_text(path.read_text().replace("size: 40", "size: 8"))
-        result = evo_cli(
-            "run",
-            str(path),
-            "--run-dir",
-            str(tmp_path / "run"),
-            "-q",
-            "--set",
-            "problem.params.rounds=2",
         )
     assert result.returncode == 0, result.stderr
     assert "stopped: model budget reached: 30 of 30 calls" in result.stdout
@@ -127,23 +133,13 @@ def test_thirty_percent_failures_are_recorded_and_never_adopted(tmp_path, evo_cl
         return corewar_answer(request)
 
     with ScriptedServer(flaky) as server:
-        path = run_config(
+        result = run_small_corewar(
             tmp_path,
+            evo_cli,
             server,
-            "corewar_red_queen.yaml",
             {"llm_diff": 1, "llm_rewrite": 1},
             {"evaluations": 60},
             {"timeout": 2, "retries": 0},
-        )
-        path.write_text(path.read_text().replace("size: 40", "size: 8"))
-        result = evo_cli(
-            "run",
-            str(path),
-            "--run-dir",
-            str(tmp_path / "run"),
-            "-q",
-            "--set",
-            "problem.params.rounds=2",
             timeout=900,
         )
     assert result.returncode == 0, result.stderr
@@ -153,14 +149,14 @@ def test_thirty_percent_failures_are_recorded_and_never_adopted(tmp_path, evo_cl
         statuses.get("error", 0) > 0
         and statuses.get("rejected", 0) > 0
         and statuses.get("timeout", 0) > 0
-    )
+    ), statuses
     reasons = " ".join(
         r for (r,) in table(run, "SELECT error FROM llm_calls WHERE status = 'rejected'")
     )
-    assert "truncated" in reasons and "does not assemble" in reasons
+    assert "truncated" in reasons and "does not assemble" in reasons, reasons
     bad = table(run, "SELECT c.genome FROM candidates c WHERE c.operator LIKE 'llm_%'")
     assert all("this is not redcode" not in g and "nothing" not in g for (g,) in bad)
-    assert table(run, "SELECT COUNT(*) FROM evaluations")[0][0] == 60
+    assert table(run, "SELECT COUNT(*) FROM evaluations")[0][0] == 60, result.stdout
 
 
 def program_answer(request):
