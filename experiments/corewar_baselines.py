@@ -4,7 +4,7 @@ Each method may evaluate ``--budget`` warriors, scored against a training sample
 94nop hill; the best warrior of each is then scored against the whole hill (895
 warriors), which no method saw in full.
 
-Run: python experiments/corewar_baselines.py --budget 2000
+Run: python experiments/corewar_baselines.py --budget 2000 [--seeds 1 2 3]
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import json
 import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -69,10 +70,13 @@ def evolution(budget: int, train: int, rounds: int, seed: int, run_dir: Path) ->
                     "opponents_dir": HILL,
                     "opponents_sample": train,
                     "rounds": rounds,
+                    "placement_seed": seed,
                 },
             },
             "population": {"size": 40},
-            "selection": {"parents": "tournament", "tournament_size": 3},
+            # by score against the training warriors, as the baselines (not ELO play
+            # among the population, which auto would pick since Core War defines match)
+            "selection": {"survival": "pareto", "parents": "tournament", "tournament_size": 3},
             "variation": {"operators": {"mutation": 0.7, "crossover": 0.3}},
             "evaluation": {"backend": "sequential", "timeout": 120},
             "budget": {"evaluations": budget},
@@ -96,57 +100,65 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=2000, help="evaluations per method")
     parser.add_argument("--train", type=int, default=20, help="hill warriors to train against")
     parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1])
     args = parser.parse_args()
     out = REPO / "results" / f"corewar-baselines-{datetime.now():%Y%m%d-%H%M%S}"
     out.mkdir(parents=True)
-    train = CoreWar(
-        opponents=[],
-        opponents_dir=HILL,
-        opponents_sample=args.train,
-        rounds=args.rounds,
-        placement_seed=args.seed,
-    )
-    full = CoreWar(opponents=[], opponents_dir=HILL, rounds=args.rounds, placement_seed=args.seed)
-    methods: dict[str, Callable[[], tuple[str, float]]] = {
-        "evo (engine)": lambda: evolution(
-            args.budget, args.train, args.rounds, args.seed, out / "evo-run"
-        ),
-        "hill climbing": lambda: hill_climbing(
-            train, args.budget, np.random.default_rng(args.seed)
-        ),
-        "random search": lambda: random_search(
-            train, args.budget, np.random.default_rng(args.seed)
-        ),
-    }
     rows = []
     print(
         f"budget {args.budget} evaluations each; training: {args.train} hill warriors x "
-        f"{args.rounds} rounds; test: all {len(full.opponent_set)} hill warriors"
+        f"{args.rounds} rounds; test: the whole 94nop hill"
     )
-    print(f"{'method':<16}{'train score':>12}{'hill score':>12}{'W/T/L % on hill':>18}{'time':>8}")
-    for name, method in methods.items():
-        start = time.perf_counter()
-        genome, train_score = method()
-        elapsed = time.perf_counter() - start
-        test = full.evaluate(genome)
-        d = test.descriptors
-        rates = f"{d['win_rate']:.0%}/{d['tie_rate']:.0%}/{d['loss_rate']:.0%}"
-        print(
-            f"{name:<16}{train_score:>12.3f}{test.objectives['score']:>12.3f}{rates:>18}"
-            f"{elapsed:>7.0f}s"
+    print(
+        f"{'method':<16}{'seed':>5}{'train score':>12}{'hill score':>12}"
+        f"{'W/T/L % on hill':>18}{'time':>8}"
+    )
+    for seed in args.seeds:
+        train = CoreWar(
+            opponents=[],
+            opponents_dir=HILL,
+            opponents_sample=args.train,
+            rounds=args.rounds,
+            placement_seed=seed,
         )
-        slug = name.split()[0]
-        (out / f"best-{slug}.red").write_text(genome)
-        rows.append(
-            {
-                "method": name,
-                "train_score": train_score,
-                "hill_score": test.objectives["score"],
-                "rates": d,
-                "seconds": elapsed,
-            }
-        )
+        full = CoreWar(opponents=[], opponents_dir=HILL, rounds=args.rounds, placement_seed=seed)
+        methods: dict[str, Callable[[], tuple[str, float]]] = {
+            "evo (engine)": partial(
+                evolution, args.budget, args.train, args.rounds, seed, out / f"evo-seed{seed}"
+            ),
+            "hill climbing": partial(
+                hill_climbing, train, args.budget, np.random.default_rng(seed)
+            ),
+            "random search": partial(
+                random_search, train, args.budget, np.random.default_rng(seed)
+            ),
+        }
+        for name, method in methods.items():
+            start = time.perf_counter()
+            genome, train_score = method()
+            elapsed = time.perf_counter() - start
+            test = full.evaluate(genome)
+            d = test.descriptors
+            rates = f"{d['win_rate']:.0%}/{d['tie_rate']:.0%}/{d['loss_rate']:.0%}"
+            print(
+                f"{name:<16}{seed:>5}{train_score:>12.3f}{test.objectives['score']:>12.3f}"
+                f"{rates:>18}{elapsed:>7.0f}s",
+                flush=True,
+            )
+            (out / f"best-{name.split()[0]}-seed{seed}.red").write_text(genome)
+            rows.append(
+                {
+                    "method": name,
+                    "seed": seed,
+                    "train_score": train_score,
+                    "hill_score": test.objectives["score"],
+                    "rates": d,
+                    "seconds": elapsed,
+                }
+            )
+    for name in dict.fromkeys(r["method"] for r in rows):
+        scores = [r["hill_score"] for r in rows if r["method"] == name]
+        print(f"{name}: mean hill score {np.mean(scores):.3f} over seeds {args.seeds}")
     (out / "baselines.json").write_text(json.dumps({"args": vars(args), "results": rows}, indent=1))
     print(f"written: {out}")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +27,15 @@ from problems.corewar.operators import crossover_code, mutate_code
 from problems.corewar.redcode import Settings, Warrior
 
 SECONDARY = {"length": Objective("length", "min"), "survival": Objective("survival", "max")}
+
+
+@lru_cache(maxsize=4096)
+def _assembled(genome: str, settings: Settings) -> Warrior:
+    """Assembly is most of a match's cost, and ELO play meets the same genomes again
+    and again; the cached code is read-only so no caller can change it."""
+    warrior = assemble(genome, settings)
+    warrior.code.setflags(write=False)
+    return warrior
 
 
 class CoreWar(Problem):
@@ -158,7 +168,7 @@ class CoreWar(Problem):
 
     def assemble(self, genome: str) -> Warrior:
         """Assemble a genome under this problem's settings (raises ``AssemblyError``)."""
-        return assemble(genome, self.settings)
+        return _assembled(genome, self.settings)
 
     def evaluate(self, genome: str) -> Evaluation:
         try:
