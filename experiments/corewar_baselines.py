@@ -101,6 +101,9 @@ def main() -> None:
     parser.add_argument("--train", type=int, default=20, help="hill warriors to train against")
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1])
+    parser.add_argument(
+        "--methods", nargs="+", choices=["evo", "hill", "random"], default=["evo", "hill", "random"]
+    )
     args = parser.parse_args()
     out = REPO / "results" / f"corewar-baselines-{datetime.now():%Y%m%d-%H%M%S}"
     out.mkdir(parents=True)
@@ -134,6 +137,8 @@ def main() -> None:
             ),
         }
         for name, method in methods.items():
+            if name.split()[0] not in args.methods:
+                continue
             start = time.perf_counter()
             genome, train_score = method()
             elapsed = time.perf_counter() - start
