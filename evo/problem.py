@@ -36,6 +36,10 @@ class Problem:
     hypervolume_reference: Sequence[float] | None = None
     optimal_hypervolume: float | None = None
 
+    def check_setup(self) -> None:
+        """Check, before a run starts, what is too costly to check in ``__init__`` (e.g.
+        that reference files load); raise ``ValueError`` naming the problem. Optional."""
+
     def seeds(self, rng: np.random.Generator, n: int) -> list[Genome]:
         """Return ``n`` initial genomes (fewer is allowed: the engine mutates them to fill)."""
         raise NotImplementedError

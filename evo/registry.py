@@ -56,17 +56,20 @@ def check_params(cls: type[Problem], params: dict[str, Any], where: str = "probl
             raise ConfigError(f"{where}.{key}: unknown parameter of {cls.__name__} ({choices})")
 
 
-def create(spec: str, params: dict[str, Any] | None = None) -> Problem:
-    """Instantiate the problem ``spec`` with ``params``; bad parameters are config errors."""
+def create(
+    spec: str, params: dict[str, Any] | None = None, where: str = "problem.params"
+) -> Problem:
+    """Instantiate the problem ``spec`` with ``params``; bad parameters are config errors
+    naming ``where`` they came from."""
     cls = resolve(spec)
     params = dict(params or {})
-    check_params(cls, params)
+    check_params(cls, params, where)
     try:
-        return cls(**params)
+        problem = cls(**params)
+        problem.check_setup()
     except (TypeError, ValueError) as exc:
-        raise ConfigError(
-            f"problem.params: {cls.__name__} rejected the parameters: {exc}"
-        ) from None
+        raise ConfigError(f"{where}: {cls.__name__} rejected the parameters: {exc}") from None
+    return problem
 
 
 def describe_all() -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import time
@@ -52,12 +53,17 @@ class Run:
     def create(cls, config: ExperimentConfig, run_dir: Path | None = None) -> Run:
         """Start a new run in ``run_dir`` (default ``results/<name>-<timestamp>``)."""
         problem = registry.create(config.problem.name, config.problem.params)
+        check_model_keys(config)
         run_dir, store, lock = new_run_dir(config, run_dir)
         store.set_meta(
             "objectives", [{"name": o.name, "direction": o.direction} for o in problem.objectives]
         )
         store.set_meta("optimal_hypervolume", problem.optimal_hypervolume)
-        return cls._open(run_dir, config, store, problem, lock)
+        try:
+            return cls._open(run_dir, config, store, problem, lock)
+        except BaseException:
+            discard_new_run(run_dir, store, lock)
+            raise
 
     @classmethod
     def resume(cls, run_dir: Path, overrides: list[str] | None = None) -> Run:
@@ -74,8 +80,9 @@ class Run:
         if overrides:
             store.set_meta("config", config.model_dump(mode="json"))
             (run_dir / "config.yaml").write_text(dump_config(config))
-        lock = lock_run_dir(run_dir)
         problem = registry.create(config.problem.name, config.problem.params)
+        check_model_keys(config)
+        lock = lock_run_dir(run_dir)
         return cls._open(run_dir, config, store, problem, lock)
 
     @classmethod
@@ -138,6 +145,28 @@ def new_run_dir(config: ExperimentConfig, run_dir: Path | None) -> tuple[Path, S
     return run_dir, store, lock
 
 
+def check_model_keys(config: ExperimentConfig) -> None:
+    """Refuse to start when a configured model has no API key in the environment."""
+    if config.llm is None:
+        return
+    from evo.llm.client import missing_keys
+
+    problems = missing_keys(config.llm)
+    if problems:
+        raise ConfigError("\n".join(problems))
+
+
+def discard_new_run(run_dir: Path, store: Store, lock: Any) -> None:
+    """Remove what ``new_run_dir`` wrote (a run that failed before its first evaluation);
+    anything else in the directory stays."""
+    store.close()
+    lock.close()
+    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", "config.yaml", LOCK_NAME):
+        (run_dir / name).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        run_dir.rmdir()
+
+
 def attach_model(engine: Engine, config: ExperimentConfig, store: Store, problem: Problem) -> None:
     """Give the engine a model client, its budget stop, and the experience pool."""
     from evo.llm.client import LLMClient
@@ -160,7 +189,7 @@ def attach_model(engine: Engine, config: ExperimentConfig, store: Store, problem
         engine.extras["lessons"] = pool.lessons
 
     engine.observers.append(refresh)
-    engine.stop_checks.append(client.budget_reason)
+    engine.stop_checks.append(client.stop_reason)
 
 
 def lock_run_dir(run_dir: Path) -> Any:

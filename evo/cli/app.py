@@ -38,7 +38,7 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except EvoError as exc:
             for line in str(exc).splitlines():
-                err.print(f"error: {line}", markup=False)
+                err.print(f"error: {line}", markup=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper

@@ -72,6 +72,29 @@ def _retry_after(exc: BaseException) -> float | None:
         return None
 
 
+def missing_keys(config: LLMConfig) -> list[str]:
+    """Config errors for models whose API key is not in the environment: a named
+    ``api_key_env`` that is unset, or, for a hosted model without ``api_base``, the key
+    variables litellm looks for."""
+    problems = []
+    for i, model in enumerate(config.models):
+        where = f"llm.models[{i}] ({model.name})"
+        if model.api_key_env:
+            if not os.environ.get(model.api_key_env):
+                problems.append(f"{where}: environment variable {model.api_key_env} is not set")
+        elif not model.api_base:
+            found = _import_litellm().validate_environment(model=model.name)
+            keys = [k for k in found.get("missing_keys", []) if k.endswith("_KEY")]
+            if keys:
+                problems.append(f"{where}: set {' or '.join(keys)}, or give api_key_env")
+    return problems
+
+
+FAILURE_STREAK_LIMIT = 50
+"""Calls failing in a row (errors and timeouts, after retries and fallbacks) that end a
+run: a wrong key or a dead server, not bad luck (at 30% failures the chance is 1e-26)."""
+
+
 class LLMClient:
     """Calls models for operators; records every call in the run store.
 
@@ -92,15 +115,23 @@ class LLMClient:
         self._thread.start()
         self._semaphore = asyncio.Semaphore(config.concurrency)
         self._litellm: Any = None
+        self.failure_streak = 0
+        self.last_error = ""
 
     # budgets ----------------------------------------------------------------
-    def budget_reason(self) -> str | None:
-        """Why the budget is used up, or None (an engine stop check)."""
+    def stop_reason(self) -> str | None:
+        """Why model calls must stop (a budget used up, or a run of failures), or None
+        (an engine stop check)."""
         budget = self.config.budget
         if budget.calls is not None and self.calls >= budget.calls:
             return f"model budget reached: {self.calls} of {budget.calls} calls"
         if budget.dollars is not None and self.spent >= budget.dollars:
             return f"model budget reached: ${self.spent:.4f} of ${budget.dollars:g}"
+        if self.failure_streak >= FAILURE_STREAK_LIMIT:
+            return (
+                f"the model failed {self.failure_streak} calls in a row "
+                f"(last: {self.last_error[:200]})"
+            )
         return None
 
     # calls ------------------------------------------------------------------
@@ -180,7 +211,7 @@ class LLMClient:
         attempt: int,
     ) -> Completion:
         with self._lock:
-            reason = self.budget_reason()
+            reason = self.stop_reason()
             if reason:
                 raise BudgetExhausted(reason)
             self.calls += 1
@@ -225,6 +256,9 @@ class LLMClient:
                     cost=0.0,
                     error=f"{type(exc).__name__}: {str(exc)[:300]}",
                 )
+                with self._lock:
+                    self.failure_streak += 1
+                    self.last_error = f"{type(exc).__name__}: {exc}"
                 raise
         latency = time.perf_counter() - start
         usage = getattr(response, "usage", None)
@@ -233,6 +267,7 @@ class LLMClient:
         cost = call_cost(self._litellm, response, model, prompt, completion)
         with self._lock:
             self.spent += cost
+            self.failure_streak = 0
         choice = response.choices[0]
         text = choice.message.content or ""
         finish = choice.finish_reason or "stop"

@@ -22,7 +22,7 @@ from evo.engine import GenerationSummary
 from evo.errors import ConfigError, RunDirError
 from evo.problem import Problem, coerce_evaluation, implements
 from evo.records import Evaluation, Genome
-from evo.run import Run, lock_run_dir, new_run_dir
+from evo.run import Run, check_model_keys, lock_run_dir, new_run_dir
 from evo.selection import Member
 from evo.store import DB_NAME, Store
 
@@ -69,6 +69,12 @@ def champion_of(run: Run, crowned: set[str] = frozenset()) -> Member:
     return max(valid, key=lambda m: sign * m.evaluation.objectives[objective.name])
 
 
+def generality_params(config: ExperimentConfig) -> dict[str, Any]:
+    """Problem parameters of the held-out generality measurement."""
+    assert config.red_queen is not None and config.red_queen.generality
+    return {**config.problem.params, **config.red_queen.generality}
+
+
 @dataclass
 class RedQueen:
     """A Red Queen run on disk."""
@@ -97,6 +103,9 @@ class RedQueen:
         if settings.generality:
             registry.check_params(problem_class, settings.generality, "red_queen.generality")
         registry.create(config.problem.name, config.problem.params)
+        check_model_keys(config)
+        if settings.generality:  # its opponents must load before round 0, not after it
+            registry.create(config.problem.name, generality_params(config), "red_queen.generality")
         run_dir, store, lock = new_run_dir(config, run_dir)
         store.set_meta("driver", DRIVER)
         store.set_meta("rounds", [])
@@ -214,7 +223,7 @@ class RedQueen:
         if not settings.generality:
             return None
         if self._generality is None:
-            params = {**self.config.problem.params, **settings.generality}
+            params = generality_params(self.config)
             self._generality = registry.create(self.config.problem.name, params)
         problem = self._generality
         evaluation = coerce_evaluation(problem.evaluate(genome), problem.objectives)

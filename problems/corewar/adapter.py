@@ -103,29 +103,38 @@ class CoreWar(Problem):
         self.seeds_from = list(initial) + [opp.seed_source(name) for name in seeds_from]
         self.mutation_edits = mutation_edits
         self.objectives = (Objective("score"),) + tuple(SECONDARY[s] for s in secondary)
+        self._entries = self._opponent_entries()
         self._opponents: list[opp.Opponent] | None = None
 
-    # opponents are assembled on first use, so that building the problem stays cheap
+    # opponents are read now (a missing file is a config error before anything runs) and
+    # assembled on first use, so that building the problem stays cheap
+    def _opponent_entries(self) -> list[tuple[str, str]]:
+        entries = [opp.resolve(e) for e in self.params["opponents"]]
+        if self.params["opponents_dir"]:
+            entries += opp.from_directory(
+                self.params["opponents_dir"],
+                self.params["opponents_sample"],
+                self.placement_seed,
+            )
+        if not entries:
+            raise ValueError("no opponents: give opponents or opponents_dir")
+        return entries
+
     @property
     def opponent_set(self) -> list[opp.Opponent]:
         """The assembled opponents."""
         if self._opponents is None:
-            entries = [opp.resolve(e) for e in self.params["opponents"]]
-            if self.params["opponents_dir"]:
-                entries += opp.from_directory(
-                    self.params["opponents_dir"],
-                    self.params["opponents_sample"],
-                    self.placement_seed,
-                )
-            if not entries:
-                raise ValueError("no opponents: give opponents or opponents_dir")
-            self._opponents = opp.load(entries, self.settings)
+            self._opponents = opp.load(self._entries, self.settings)
         return self._opponents
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_opponents": None}
 
     # Problem ---------------------------------------------------------------
+    def check_setup(self) -> None:
+        """Every opponent must assemble."""
+        self.opponent_set  # noqa: B018 (assembles, raising on a broken opponent)
+
     def describe(self) -> str:
         labels = ", ".join(o.label for o in self.opponent_set[:12])
         more = len(self.opponent_set) - 12

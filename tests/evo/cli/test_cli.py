@@ -96,6 +96,17 @@ def test_bad_input_gives_one_clear_line(evo_cli, experiment, tmp_path):
     assert "problem.params.nvar: unknown parameter of ZDT1" in message
 
     assert "no such config file" in bad(evo_cli("run", str(tmp_path / "missing.yaml")))
+
+    keyless = tmp_path / "keyless.yaml"
+    keyless.write_text(
+        EXPERIMENT
+        + "llm:\n  models:\n    - {name: openai/m, api_key_env: EVO_TEST_NOT_SET_ANYWHERE}\n"
+    )
+    message = bad(evo_cli("run", str(keyless), "--run-dir", str(tmp_path / "keyless")))
+    assert message == (
+        "error: llm.models[0] (openai/m): environment variable EVO_TEST_NOT_SET_ANYWHERE is not set"
+    )
+    assert not (tmp_path / "keyless").exists()
     assert "not a run directory" in bad(evo_cli("resume", str(tmp_path)))
     assert "no such run directory" in bad(evo_cli("resume", str(tmp_path / "nope")))
     assert "not a run directory" in bad(evo_cli("export", str(tmp_path)))

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from evo.config.models import LLMConfig
-from evo.llm.client import BudgetExhausted, LLMClient, ModelFailure
+from evo.llm.client import BudgetExhausted, LLMClient, ModelFailure, missing_keys
 from evo.store import Store
 from evo.testing.llm_server import Reply, ScriptedServer
 
@@ -88,16 +88,16 @@ def test_budgets_stop_calls(tmp_path):
         client, store = client_for(tmp_path, [s.url], budget={"calls": 2})
         ask(client)
         ask(client)
-        assert client.budget_reason() == "model budget reached: 2 of 2 calls"
+        assert client.stop_reason() == "model budget reached: 2 of 2 calls"
         with pytest.raises(BudgetExhausted):
             ask(client)
     assert len(s.requests) == 2
     with ScriptedServer(lambda r: Reply("x", prompt_tokens=500_000, completion_tokens=0)) as s:
         client, _ = client_for(tmp_path / "d", [s.url], budget={"dollars": 1.5})
         ask(client)
-        assert client.budget_reason() is None
+        assert client.stop_reason() is None
         ask(client)
-        assert client.budget_reason() == "model budget reached: $2.0000 of $1.5"
+        assert client.stop_reason() == "model budget reached: $2.0000 of $1.5"
 
 
 def test_keys_come_from_the_environment_only(tmp_path, monkeypatch):
@@ -117,3 +117,42 @@ def test_keys_come_from_the_environment_only(tmp_path, monkeypatch):
     assert b"sk-secret-value" not in dump
     with pytest.raises(Exception, match="api_key"):
         LLMConfig.model_validate({"models": [{"name": "openai/m", "api_key": "sk-x"}]})
+
+
+def test_a_run_of_failures_stops_calls_and_one_success_resets_it(tmp_path, monkeypatch):
+    monkeypatch.setattr("evo.llm.client.FAILURE_STREAK_LIMIT", 3)
+    replies = iter([Reply(status=500), Reply(status=500), Reply("fine")] + [Reply(status=500)] * 3)
+    with ScriptedServer(lambda r: next(replies)) as s:
+        client, _ = client_for(tmp_path, [s.url], retries=0)
+        for _ in range(2):
+            with pytest.raises(ModelFailure):
+                ask(client)
+        assert ask(client).text == "fine" and client.stop_reason() is None
+        for _ in range(3):
+            with pytest.raises(ModelFailure):
+                ask(client)
+        assert client.stop_reason().startswith("the model failed 3 calls in a row (last: ")
+        with pytest.raises(BudgetExhausted):
+            ask(client)
+    assert len(s.requests) == 6
+
+
+def test_a_model_without_its_key_is_a_config_error(monkeypatch):
+    monkeypatch.delenv("EVO_TEST_UNSET_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    config = LLMConfig.model_validate(
+        {
+            "models": [
+                {"name": "openai/a", "api_key_env": "EVO_TEST_UNSET_KEY"},
+                {"name": "openai/gpt-4o-mini"},
+                {"name": "openai/local", "api_base": "http://127.0.0.1:9/v1"},
+            ]
+        }
+    )
+    assert missing_keys(config) == [
+        "llm.models[0] (openai/a): environment variable EVO_TEST_UNSET_KEY is not set",
+        "llm.models[1] (openai/gpt-4o-mini): set OPENAI_API_KEY, or give api_key_env",
+    ]
+    monkeypatch.setenv("EVO_TEST_UNSET_KEY", "x")
+    monkeypatch.setenv("OPENAI_API_KEY", "x")
+    assert missing_keys(config) == []

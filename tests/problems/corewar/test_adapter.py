@@ -91,12 +91,50 @@ def test_match_is_a_score_in_unit_interval(problem):
         ({"opponents": [], "opponents_dir": "/nowhere"}, "is not a directory"),
         ({"scoring": "elo"}, "scoring must be"),
         ({"secondary": ["speed"]}, "unknown secondary"),
+        ({"opponents": [";redcode\n mov 0, 1\n jmp @@\n"]}, "does not assemble: line 3"),
     ],
 )
-def test_bad_parameters_are_config_errors(params, message):
-    with pytest.raises((ConfigError, ValueError), match=message):
-        problem = registry.create("corewar", params)
-        problem.evaluate(problem.seeds(np.random.default_rng(0), 1)[0])
+def test_bad_parameters_are_config_errors_before_anything_runs(params, message):
+    with pytest.raises(ConfigError, match=message):
+        registry.create("corewar", params)
+
+
+BROKEN = ";redcode\n mov 0, 1\n bogus 3\n"
+
+
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        (
+            "problem.params.opponents=[{broken}]",
+            "problem.params: CoreWar rejected the parameters: "
+            "opponent 'broken' does not assemble: line 3: unexpected '3'",
+        ),
+        (
+            "red_queen.generality.opponents_dir={tmp}/nowhere",
+            "red_queen.generality: CoreWar rejected the parameters: "
+            "opponents_dir '{tmp}/nowhere' is not a directory",
+        ),
+    ],
+)
+def test_bad_opponents_stop_evo_run_with_one_line_and_no_run_dir(
+    evo_cli, tmp_path, setting, message
+):
+    broken = tmp_path / "broken.red"
+    broken.write_text(BROKEN)
+    run_dir = tmp_path / "run"
+    result = evo_cli(
+        "run",
+        "experiments/corewar_red_queen.yaml",
+        "--set",
+        setting.format(broken=broken, tmp=tmp_path),
+        "--run-dir",
+        str(run_dir),
+        "--quiet",
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == "error: " + message.format(tmp=tmp_path)
+    assert not run_dir.exists()
 
 
 @register("garbage")
