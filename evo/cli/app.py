@@ -20,8 +20,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Evolutionary search for programs, Core War warriors and agent configurations.",
 )
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 SetOption = Annotated[
     list[str] | None,
@@ -38,7 +38,7 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except EvoError as exc:
             for line in str(exc).splitlines():
-                err.print(f"error: {line}", markup=False, soft_wrap=True)
+                err.print(f"error: {line}", markup=False)
             raise typer.Exit(2) from None
 
     return wrapper
