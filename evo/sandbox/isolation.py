@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
 import warnings
+from collections.abc import Sequence
 
 
 class SandboxWarning(UserWarning):
@@ -22,9 +24,26 @@ def bwrap_binary() -> str | None:
         return shutil.which("bwrap")
 
 
-def bwrap_command(binary: str, workdir: str) -> list[str]:
+PRIVATE = ("/tmp", "/dev/shm")
+"""Directories the sandbox sees empty."""
+
+
+def _hidden(paths: Sequence[str]) -> list[str]:
+    """The existing ``paths`` that a private directory would hide."""
+    found = []
+    for path in dict.fromkeys(os.path.realpath(p) for p in paths):
+        under = any(path == d or path.startswith(d + "/") for d in PRIVATE)
+        if under and os.path.exists(path):
+            found.append(path)
+    return found
+
+
+def bwrap_command(binary: str, workdir: str, visible: Sequence[str] = ()) -> list[str]:
     """bubblewrap arguments: read-only root, private /tmp, the work directory writable,
-    no network, own PID namespace (so killing it kills everything it started)."""
+    no network, own PID namespace (so killing it kills everything it started).
+    ``visible`` paths (the launcher, the interpreter, its packages) stay readable even
+    when they live under a private directory (a checkout or a venv in /tmp)."""
+    keep = [arg for path in _hidden(visible) for arg in ("--ro-bind", path, path)]
     return [
         binary,
         "--ro-bind",
@@ -38,6 +57,7 @@ def bwrap_command(binary: str, workdir: str) -> list[str]:
         "/tmp",
         "--tmpfs",
         "/dev/shm",
+        *keep,
         "--bind",
         workdir,
         workdir,

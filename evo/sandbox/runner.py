@@ -143,7 +143,8 @@ def _supervise(
     isolated = isolation_works(binary)
     if not isolated:
         warn_unisolated("bubblewrap is unavailable or cannot create namespaces here")
-    prefix = bwrap_command(binary, workdir) if isolated and binary else []
+    visible = [str(LAUNCHER.parent), sys.prefix, sys.base_prefix, *site.getsitepackages()]
+    prefix = bwrap_command(binary, workdir, visible) if isolated and binary else []
     command = prefix + [sys.executable, "-I", "-S", str(LAUNCHER), str(request)]
     start = time.perf_counter()
     process = subprocess.Popen(

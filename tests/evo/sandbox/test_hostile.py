@@ -53,6 +53,20 @@ def test_a_trivial_program_runs(tmp_path):
     assert outcome.value["cwd"].startswith("/tmp/evo-sandbox-") and outcome.isolated == ISOLATED
 
 
+def test_a_launcher_under_tmp_stays_visible(tmp_path, monkeypatch):
+    """A checkout (or venv) under /tmp, which the sandbox otherwise sees empty."""
+    import shutil
+
+    from evo.sandbox import runner
+
+    copy = tmp_path / "checkout" / "launcher.py"
+    copy.parent.mkdir()
+    shutil.copyfile(runner.LAUNCHER, copy)
+    monkeypatch.setattr(runner, "LAUNCHER", copy)
+    outcome = call(program(tmp_path, "return {'answer': 42}"), "run")
+    assert outcome.status == "ok" and outcome.value == {"answer": 42}, outcome.reason
+
+
 def test_infinite_loop_times_out(tmp_path):
     outcome = call(program(tmp_path, "while True:\n    pass"), "run", limits=FAST)
     assert outcome.status == "timeout" and "killed after 3" in outcome.reason
