@@ -2,6 +2,7 @@
 
 import random
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -132,3 +133,15 @@ def test_deep_nesting_is_an_assembly_error_not_a_crash():
     assembles_or_reports(";redcode\n dat #" + "(" * 5000 + "1" + ")" * 5000 + "\n")
     chain = "".join(f"e{i} equ e{i + 1}+1\n" for i in range(3000)) + "e3000 equ 1\n dat #e0\n"
     assembles_or_reports(";redcode\n" + chain)
+
+
+def test_pathological_expansions_end_in_an_error_not_a_hang():
+    doubling = "e0 equ 1\n" + "".join(f"e{i} equ e{i - 1}+e{i - 1}\n" for i in range(1, 40))
+    with pytest.raises(AssemblyError, match="substitution is too complex"):
+        assemble(f";redcode\n{doubling} dat #e39\n")
+    with pytest.raises(AssemblyError, match="exceed the limit 1000"):
+        assemble(";redcode\nfor 1299999999999999999999\n dat 0\nrof\n")
+    # pMARS counts FOR repetitions in an unsigned short: 65537 is 1
+    assert len(assemble(";redcode\nfor 65537\n dat 0\nrof\n")) == 1
+    # nested counters that reach equal values are still told apart
+    assembles_or_reports(";redcode\nfor 2\nfor 1\n dat 0\nrof\nfor 3\nrof\n dat 1\nrof\n")
