@@ -119,6 +119,16 @@ def test_corewar_with_a_model_applies_proposals_and_stops_on_budget(tmp_path, ev
     assert (run / "plots" / "model_cost.png").is_file()
 
 
+def not_redcode(request):
+    """An answer that parses as the operator's format but does not assemble: an edit for
+    a diff request, a fenced program otherwise."""
+    prompt = request["messages"][-1]["content"]
+    lines = [ln for ln in current_program(request).splitlines() if ln.strip()]
+    if "SEARCH/REPLACE" in prompt and lines:
+        return Reply(f"<<<<<<< SEARCH\n{lines[-1]}\n=======\n jmp this is not redcode\n>>>>>>> REPLACE")
+    return Reply("```redcode\nthis is not redcode at all\n```")
+
+
 def test_thirty_percent_failures_are_recorded_and_never_adopted(tmp_path, evo_cli):
     rng = random.Random(3)
     failures = itertools.cycle(["429", "500", "malformed", "truncated", "garbage", "slow"])
@@ -131,7 +141,7 @@ def test_thirty_percent_failures_are_recorded_and_never_adopted(tmp_path, evo_cl
                 "500": Reply(status=500),
                 "malformed": Reply("<<<<<<< SEARCH\nnothing\n>>>>>>> REPLACE"),
                 "truncated": Reply("```redcode\n;redcode\n mov 0, 1", finish_reason="length"),
-                "garbage": Reply("```redcode\nthis is not redcode at all\n```"),
+                "garbage": not_redcode(request),
                 "slow": Reply("```redcode\n mov 0, 1\n```", delay=8),
             }[kind]
         return corewar_answer(request)
