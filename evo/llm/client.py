@@ -91,8 +91,8 @@ def missing_keys(config: LLMConfig) -> list[str]:
 
 
 FAILURE_STREAK_LIMIT = 50
-"""Calls failing in a row (errors and timeouts, after retries and fallbacks) that end a
-run: a wrong key or a dead server, not bad luck (at 30% failures the chance is 1e-26)."""
+"""Failed call attempts in a row (errors and timeouts, retries included) that end a run:
+a wrong key or a dead server, not bad luck (at 30% failures the chance is 1e-26)."""
 
 
 class LLMClient:

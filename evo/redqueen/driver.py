@@ -69,10 +69,12 @@ def champion_of(run: Run, crowned: set[str] = frozenset()) -> Member:
     return max(valid, key=lambda m: sign * m.evaluation.objectives[objective.name])
 
 
-def generality_params(config: ExperimentConfig) -> dict[str, Any]:
-    """Problem parameters of the held-out generality measurement."""
+def generality_problem(config: ExperimentConfig) -> Problem:
+    """The problem of the held-out generality measurement (its errors name
+    ``red_queen.generality``)."""
     assert config.red_queen is not None and config.red_queen.generality
-    return {**config.problem.params, **config.red_queen.generality}
+    params = {**config.problem.params, **config.red_queen.generality}
+    return registry.create(config.problem.name, params, "red_queen.generality")
 
 
 @dataclass
@@ -100,16 +102,14 @@ class RedQueen:
         registry.check_params(problem_class, {settings.opponents_param: []})
         if settings.carry_over:
             registry.check_params(problem_class, {settings.carry_param: []})
-        if settings.generality:
-            registry.check_params(problem_class, settings.generality, "red_queen.generality")
         registry.create(config.problem.name, config.problem.params)
         check_model_keys(config)
-        if settings.generality:  # its opponents must load before round 0, not after it
-            registry.create(config.problem.name, generality_params(config), "red_queen.generality")
+        # built now so that its opponents load before round 0, not after it
+        generality = generality_problem(config) if settings.generality else None
         run_dir, store, lock = new_run_dir(config, run_dir)
         store.set_meta("driver", DRIVER)
         store.set_meta("rounds", [])
-        return cls(run_dir, config, store, lock)
+        return cls(run_dir, config, store, lock, generality)
 
     @classmethod
     def resume(cls, run_dir: Path, overrides: list[str] | None = None) -> RedQueen:
@@ -223,8 +223,7 @@ class RedQueen:
         if not settings.generality:
             return None
         if self._generality is None:
-            params = generality_params(self.config)
-            self._generality = registry.create(self.config.problem.name, params)
+            self._generality = generality_problem(self.config)
         problem = self._generality
         evaluation = coerce_evaluation(problem.evaluate(genome), problem.objectives)
         return {

@@ -107,7 +107,8 @@ class CoreWar(Problem):
         self._opponents: list[opp.Opponent] | None = None
 
     # opponents are read now (a missing file is a config error before anything runs) and
-    # assembled on first use, so that building the problem stays cheap
+    # assembled once per process: by check_setup when registry.create builds the problem,
+    # else on first use (pickling drops them, so a worker assembles its own)
     def _opponent_entries(self) -> list[tuple[str, str]]:
         entries = [opp.resolve(e) for e in self.params["opponents"]]
         if self.params["opponents_dir"]:
