@@ -1,5 +1,5 @@
-"""Core War simulator speed: `evo battle` against pMARS as whole processes, batch scaling,
-and start-up with a cold and a warm numba cache.
+"""Core War simulator speed: `evo battle` against pMARS as whole processes, the kernel
+alone, batch scaling, and start-up with cold and warm caches.
 
 Run: python experiments/bench_battle.py [--rounds 1000]
 With PMARS=/path/to/pmars (a headless build) the same battles are timed through pMARS;
@@ -53,24 +53,43 @@ def instructions(w1: Path, w2: Path, rounds: int, position: int) -> int:
 
 def whole_processes(rounds: int) -> None:
     pmars = os.environ.get("PMARS")
-    print(f"== {rounds}-round battles as whole processes (best of 3) ==")
-    print(
-        f"{'battle':<34}{'instr':>10}{'evo 1 thr':>11}{'evo 2 thr':>11}{'pmars':>9}"
-        f"{'ratio 1':>9}{'ratio 2':>9}"
-    )
+    print(f"== {rounds}-round battles as whole processes, one core (best of 3) ==")
+    print(f"{'battle':<34}{'instr':>10}{'evo':>9}{'evo JIT':>9}{'pmars':>9}{'ratio':>8}")
     for w1, w2, position in MATCHES:
         count = instructions(w1, w2, rounds, position)
         args = ["-r", str(rounds), "-F", str(position), str(w1), str(w2)]
-        one = timed(EVO + args, dict(os.environ, NUMBA_NUM_THREADS="1"))
-        two = timed(EVO + args, dict(os.environ, NUMBA_NUM_THREADS="2"))
+        compiled = timed(EVO + args)
+        jit = timed(EVO + args, dict(os.environ, EVO_NO_AOT="1"))
         reference = timed([pmars, "-b", *args]) if pmars else count / PMARS_RATE
         label = f"{w1.stem} v {w2.stem}"
         print(
-            f"{label:<34}{count:>10.2e}{one:>10.2f}s{two:>10.2f}s{reference:>8.2f}s"
-            f"{reference / one:>8.2f}x{reference / two:>8.2f}x"
+            f"{label:<34}{count:>10.2e}{compiled:>8.2f}s{jit:>8.2f}s{reference:>8.2f}s"
+            f"{reference / compiled:>7.2f}x"
         )
     source = "measured" if pmars else f"recorded rate {PMARS_RATE:.1e}/s"
-    print(f"(pmars: {source}; ratio = pmars time / evo time, above 1 means evo is faster)")
+    print(
+        f"(pmars: {source}; evo: the kernel compiled ahead of time, evo JIT: EVO_NO_AOT=1;"
+        " ratio = pmars time / evo time, above 1 means evo is faster)"
+    )
+
+
+def kernel_rate(rounds: int) -> None:
+    """Simulated instructions per second of the kernel alone, in this process."""
+    from problems.corewar.assembler import assemble
+    from problems.corewar.battle import battle
+    from problems.corewar.redcode import Settings
+
+    print(f"== kernel alone, {rounds} rounds in order, one core ==")
+    for w1, w2, position in MATCHES:
+        settings = Settings(rounds=rounds)
+        warriors = [assemble(p.read_text(encoding="latin-1"), settings) for p in (w1, w2)]
+        seed = position - settings.mindistance
+        battle(warriors, settings, seed, parallel=False)
+        start = time.perf_counter()
+        result = battle(warriors, settings, seed, observe=True, parallel=False)
+        elapsed = time.perf_counter() - start
+        count = int(result.observations[..., 0].sum())
+        print(f"{w1.stem} v {w2.stem:<20}{count / elapsed:>10.3e} instructions/s")
 
 
 def batch_scaling() -> None:
@@ -99,12 +118,18 @@ def batch_scaling() -> None:
 
 def startup() -> None:
     w = str(EXAMPLES / "aeka.red")
+    command = EVO + ["-r", "1", "-F", "3000", w, w]
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache)
-        cold = timed(EVO + ["-r", "1", "-F", "3000", w, w], env, repeat=1)
-        warm = timed(EVO + ["-r", "1", "-F", "3000", w, w], env)
+        cold = timed(command, env, repeat=1)
+        warm = timed(command, env)
+        jit = timed(command, dict(env, EVO_NO_AOT="1"))
+    bare = timed([sys.executable, "-c", "import numpy"])
     print("== start-up of `evo battle -r 1` ==")
-    print(f"cold numba cache: {cold:.2f} s; cached: {warm:.2f} s")
+    print(
+        f"cold caches (numba's and the compiled kernel's): {cold:.2f} s; cached: {warm:.2f} s;"
+        f" cached JIT only (EVO_NO_AOT=1): {jit:.2f} s; python importing numpy: {bare:.2f} s"
+    )
 
 
 def main() -> None:
@@ -113,6 +138,7 @@ def main() -> None:
     args = parser.parse_args()
     startup()
     whole_processes(args.rounds)
+    kernel_rate(args.rounds)
     batch_scaling()
 
 

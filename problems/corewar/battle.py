@@ -1,8 +1,10 @@
 """Battles on the numba MARS: one pMARS-style battle, or many pairs at once across cores.
 
 Rounds of one battle run in order when a warrior uses P-space (results carry over
-between rounds) and in parallel otherwise; batches of pairs run in parallel, one pair
-per thread. Placement and first mover follow pMARS exactly (``placement.schedule``).
+between rounds), on the kernel compiled ahead of time (``compiled``), and in parallel
+otherwise; batches of pairs run in parallel, one pair per thread. Placement and first
+mover follow pMARS exactly (``placement.schedule``). numba itself is imported only by
+the parallel paths.
 """
 
 from __future__ import annotations
@@ -11,9 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit, prange
 
-from problems.corewar.mars import OBSERVATIONS, pack, play_round
+from problems.corewar.layout import pack
 from problems.corewar.placement import pmars_score, schedule
 from problems.corewar.redcode import LDP, OP, STP, Settings, Warrior
 
@@ -67,162 +68,6 @@ def placements(
     return positions, np.array([s for _, s in plan], dtype=np.int64)
 
 
-@njit(cache=True)
-def _one_round(
-    loaded_instr,
-    loaded_a,
-    loaded_b,
-    offsets,
-    lengths,
-    starts,
-    positions,
-    starter,
-    size,
-    cycles,
-    processes,
-    pspace,
-    pspace_index,
-    last_result,
-    alive,
-    order,
-    observations,
-    track,
-):
-    n = lengths.shape[0]
-    core = np.empty((size, 4), dtype=np.int32)
-    written = np.zeros((n, size) if track else (1, 1), dtype=np.uint8)
-    return play_round(
-        core,
-        loaded_instr,
-        loaded_a,
-        loaded_b,
-        offsets,
-        lengths,
-        starts,
-        positions,
-        starter,
-        cycles,
-        processes,
-        pspace,
-        pspace_index,
-        last_result,
-        alive,
-        order,
-        observations,
-        written,
-        track,
-    )
-
-
-@njit(cache=True, parallel=True)
-def _rounds(
-    instr,
-    a,
-    b,
-    offsets,
-    lengths,
-    starts,
-    positions,
-    starters,
-    size,
-    cycles,
-    processes,
-    psize,
-    pspace_index,
-    track,
-    carry,
-):
-    """All rounds of one battle: in order when P-space carries over (``carry``), else in
-    parallel, each round with a fresh P-space."""
-    rounds, n = positions.shape
-    alive = np.zeros((rounds, n), dtype=np.bool_)
-    order = np.full((rounds, n), -1, dtype=np.int64)
-    observations = np.zeros((rounds, n, OBSERVATIONS), dtype=np.int64)
-    shared = np.zeros((n, psize), dtype=np.int32)
-    shared_result = np.full(n, size - 1, dtype=np.int32)
-    for chunk in prange(1 if carry else rounds):
-        for r in range(rounds) if carry else range(chunk, chunk + 1):
-            pspace = shared if carry else np.zeros((n, psize), dtype=np.int32)
-            last_result = shared_result if carry else np.full(n, size - 1, dtype=np.int32)
-            _one_round(
-                instr,
-                a,
-                b,
-                offsets,
-                lengths,
-                starts,
-                positions[r],
-                starters[r],
-                size,
-                cycles,
-                processes,
-                pspace,
-                pspace_index,
-                last_result,
-                alive[r],
-                order[r],
-                observations[r],
-                track,
-            )
-    return alive, order, observations
-
-
-@njit(cache=True, parallel=True)
-def _pairs(
-    instr,
-    a,
-    b,
-    offsets,
-    lengths,
-    starts,
-    pairs,
-    pspace_index,
-    positions,
-    starters,
-    size,
-    cycles,
-    processes,
-    psize,
-    track,
-):
-    count = pairs.shape[0]
-    rounds = positions.shape[0]
-    alive = np.zeros((count, rounds, 2), dtype=np.bool_)
-    observations = np.zeros((count, rounds, 2, OBSERVATIONS), dtype=np.int64)
-    for p in prange(count):
-        i, j = pairs[p, 0], pairs[p, 1]
-        pair_offsets = np.array([offsets[i], offsets[j]])
-        pair_lengths = np.array([lengths[i], lengths[j]])
-        pair_starts = np.array([starts[i], starts[j]])
-        same = pspace_index[i] == pspace_index[j]
-        pair_index = np.array([0, 0 if same else 1])
-        pspace = np.zeros((2, psize), dtype=np.int32)
-        last_result = np.full(2, size - 1, dtype=np.int32)
-        order = np.empty(2, dtype=np.int64)
-        for r in range(rounds):
-            _one_round(
-                instr,
-                a,
-                b,
-                pair_offsets,
-                pair_lengths,
-                pair_starts,
-                positions[r],
-                starters[r],
-                size,
-                cycles,
-                processes,
-                pspace,
-                pair_index,
-                last_result,
-                alive[p, r],
-                order,
-                observations[p, r],
-                track,
-            )
-    return alive, observations
-
-
 @dataclass(frozen=True)
 class BattleResult:
     """Outcome of one battle among ``n`` warriors.
@@ -272,12 +117,22 @@ def battle(
     parallel: bool | None = None,
 ) -> BattleResult:
     """Play ``settings.rounds`` rounds among ``warriors``, placed as pMARS would from
-    ``seed`` (``F - mindistance`` reproduces ``pmars -F F``)."""
+    ``seed`` (``F - mindistance`` reproduces ``pmars -F F``).
+
+    ``parallel`` spreads the rounds over cores; by default it does when no warrior uses
+    P-space. Rounds with P-space always run in order, on one core.
+    """
     loaded = Loaded.of(warriors)
     positions, starters = placements(len(warriors), settings, settings.rounds, seed)
-    if parallel is None:
-        parallel = not loaded.uses_pspace.any()
-    alive, order, observations = _rounds(
+    if loaded.uses_pspace.any():
+        parallel = False
+    elif parallel is None:
+        parallel = True
+    if parallel:
+        from problems.corewar.rounds import independent_rounds as play
+    else:
+        from problems.corewar.compiled import play_rounds as play
+    alive, order, observations = play(
         loaded.instr,
         loaded.a,
         loaded.b,
@@ -292,7 +147,6 @@ def battle(
         settings.pspace,
         pspace_rows(loaded.pins),
         observe,
-        not parallel,
     )
     return BattleResult(alive, order, observations)
 
@@ -337,9 +191,11 @@ def run_pairs(
 
     All pairs use the same placements, drawn from ``seed`` as pMARS does.
     """
+    from problems.corewar.rounds import pair_battles
+
     loaded = Loaded.of(warriors)
     positions, starters = placements(2, settings, settings.rounds, seed)
-    alive, observations = _pairs(
+    alive, observations = pair_battles(
         loaded.instr,
         loaded.a,
         loaded.b,

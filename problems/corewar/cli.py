@@ -99,14 +99,15 @@ def battle_main(argv: list[str]) -> int:
             where = f"{name}:{exc.line}" if exc.line else name
             print(f"{where}: {exc.message}", file=sys.stderr)
             return ASSEMBLY_ERROR
-    # numba's first call imports scipy.linalg to look for BLAS (0.2 s); nothing here
-    # uses BLAS, so this process declines the import and starts faster.
+    # When numba's JIT serves (no compiled kernel), its first call imports scipy.linalg to
+    # look for BLAS (0.2 s); nothing here uses BLAS, so this process declines the import.
     sys.modules.setdefault("scipy", None)  # type: ignore[arg-type]
     from problems.corewar.battle import battle
     from problems.corewar.placement import rng
 
     seed = args.position - settings.mindistance if args.position else rng(int(time.time()))
-    result = battle(warriors, settings, seed)
+    # One core, as pMARS: the compiled kernel starts without importing numba.
+    result = battle(warriors, settings, seed, parallel=False)
     counts, scores = result.counts(), result.scores()
     for i, warrior in enumerate(warriors):
         print(f"{warrior.name} by {warrior.author} scores {scores[i]}")

@@ -1,8 +1,8 @@
 """The numba MARS: the same semantics as ``mars_reference``, compiled.
 
 The core is one ``(size, 4)`` int32 array, a cell per row so that an instruction and its
-numbers share a cache line: column 0 packs opcode, modifier and both modes
-(``op << 9 | mod << 6 | amode << 3 | bmode``), columns 1 and 2 hold the A and B numbers.
+numbers share a cache line: column 0 is the packed instruction (``layout``), columns 1
+and 2 hold the A and B numbers.
 One call plays one round; ``battle`` drives rounds and batches.
 """
 
@@ -11,24 +11,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from problems.corewar.layout import CELLS_WRITTEN, DIED_AT, EXECUTED, PEAK_PROCESSES
+
 # Opcodes, modifiers and modes (duplicated from ``redcode`` as literals numba can fold).
 DAT, MOV, ADD, SUB, MUL, DIV, MOD, JMP, JMZ, JMN, DJN, SPL, SLT, SEQ, SNE, NOP, LDP, STP, CMP = (
     range(19)
 )
 M_A, M_B, M_AB, M_BA, M_F, M_X, M_I = range(7)
 IMMEDIATE, DIRECT, A_INDIRECT, B_INDIRECT, A_PREDEC, B_PREDEC, A_POSTINC, B_POSTINC = range(8)
-
-OBSERVATIONS = 4
-"""Per warrior and round: instructions executed, peak processes, distinct cells written,
-and the cycle (instructions executed by all) at which it died, or -1."""
-EXECUTED, PEAK_PROCESSES, CELLS_WRITTEN, DIED_AT = range(OBSERVATIONS)
-
-
-def pack(code: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A ``(length, 6)`` code array as ``(instr, aval, bval)`` int32 arrays."""
-    code = np.asarray(code, dtype=np.int64)
-    instr = (code[:, 0] << 9) | (code[:, 1] << 6) | (code[:, 2] << 3) | code[:, 4]
-    return instr.astype(np.int32), code[:, 3].astype(np.int32), code[:, 5].astype(np.int32)
 
 
 @njit(cache=True, inline="always")

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from problems.corewar.battle import Loaded, pspace_rows
-from problems.corewar.mars import OBSERVATIONS, play_round
+from problems.corewar.layout import OBSERVATIONS
+from problems.corewar.mars import play_round
 from problems.corewar.mars_reference import Mars
 from problems.corewar.redcode import MODES, MODIFIERS, OPCODES, Settings, Warrior
 

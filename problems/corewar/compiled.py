@@ -1,0 +1,178 @@
+"""``rounds.play_rounds`` compiled ahead of time, so a battle starts without numba.
+
+Importing numba and setting up its dispatchers costs about 0.4 s per process, longer
+than many whole pMARS battles. The sequential battle kernel is therefore also built,
+once per machine and kernel source, with numba's ahead-of-time compiler (``numba.pycc``)
+into an extension module in the cache directory; importing that needs numpy alone.
+Where it cannot be built (no C compiler, a numba without pycc, no writable cache) the
+numba-jitted function serves, and the reason is written beside the module so that later
+processes do not try again. ``EVO_NO_AOT=1`` always uses the jitted function.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import os
+import platform
+import sys
+import sysconfig
+import tempfile
+import warnings
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+
+from problems.corewar.layout import OBSERVATIONS
+
+HERE = Path(__file__).resolve().parent
+SOURCES = ("layout.py", "mars.py", "rounds.py", "compiled.py")
+DISABLE = "EVO_NO_AOT"
+SIGNATURE = (
+    "i8(i4[::1], i4[::1], i4[::1], i8[::1], i8[::1], i8[::1], i8[:, ::1], i8[::1],"
+    " i8, i8, i8, i8, i8[::1], b1, b1[:, ::1], i8[:, ::1], i8[:, :, ::1])"
+)
+"""The exported signature: the compiled function trusts its arguments' types, so
+``play_rounds`` below converts every argument to exactly these."""
+
+_kernel: Callable | None = None
+
+
+def cache_dir() -> Path:
+    """Where compiled kernels live: beside numba's cache when ``NUMBA_CACHE_DIR`` is set,
+    else in the user's cache directory."""
+    root = os.environ.get("NUMBA_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    return Path(root or Path.home() / ".cache") / "evo-corewar"
+
+
+def module_name() -> str:
+    """A name that changes with the kernel's source, Python, numba, numpy and machine."""
+    digest = hashlib.sha256()
+    for name in SOURCES:
+        digest.update((HERE / name).read_bytes())
+    versions = (sys.version, platform.machine(), version("numba"), np.__version__)
+    digest.update(repr(versions).encode())
+    return f"corewar_rounds_{digest.hexdigest()[:16]}"
+
+
+def build(name: str, directory: Path) -> Path:
+    """Compile ``play_rounds`` into extension module ``name`` in ``directory``."""
+    from problems.corewar.rounds import play_rounds as jitted
+
+    with tempfile.TemporaryDirectory(dir=directory) as scratch, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pycc's pending deprecation
+        from numba.pycc import CC
+
+        cc = CC(name)
+        cc.output_dir = scratch
+        cc.export("play_rounds", SIGNATURE)(jitted.py_func)
+        cc.compile()
+        built = Path(scratch) / f"{name}{sysconfig.get_config_var('EXT_SUFFIX')}"
+        target = directory / built.name
+        os.replace(built, target)
+    return target
+
+
+def _import(name: str, path: Path) -> Callable:
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.play_rounds
+
+
+def _jitted() -> Callable:
+    from problems.corewar.rounds import play_rounds
+
+    return play_rounds
+
+
+def _give_up(failed: Path, exc: Exception) -> None:
+    """Say once why the build failed, and remember it so later processes do not retry."""
+    reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+    print(
+        f"evo: could not compile the Core War kernel ahead of time ({reason}); "
+        "using numba's JIT, which starts about 0.4 s slower",
+        file=sys.stderr,
+    )
+    with contextlib.suppress(OSError):
+        failed.write_text(reason + "\n", encoding="utf-8")
+
+
+def _load_or_build() -> Callable:
+    if os.environ.get(DISABLE, "") not in ("", "0"):
+        return _jitted()
+    name, directory = module_name(), cache_dir()
+    path = directory / f"{name}{sysconfig.get_config_var('EXT_SUFFIX')}"
+    failed = directory / f"{name}.failed"
+    if not path.exists() and not failed.exists():
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            build(name, directory)
+        except Exception as exc:  # noqa: BLE001 - any build failure means: use the JIT
+            _give_up(failed, exc)
+    if path.exists():
+        with contextlib.suppress(ImportError):
+            return _import(name, path)
+    return _jitted()
+
+
+def kernel() -> Callable:
+    """The sequential rounds kernel: compiled ahead of time when possible."""
+    global _kernel
+    if _kernel is None:
+        _kernel = _load_or_build()
+    return _kernel
+
+
+def play_rounds(
+    instr: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    offsets: np.ndarray,
+    lengths: np.ndarray,
+    starts: np.ndarray,
+    positions: np.ndarray,
+    starters: np.ndarray,
+    size: int,
+    cycles: int,
+    processes: int,
+    psize: int,
+    pspace_index: np.ndarray,
+    track: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All rounds of one battle in order (P-space carried over) on one core:
+    ``(alive, order, observations)``."""
+
+    def typed(array: np.ndarray, dtype: type) -> np.ndarray:
+        return np.ascontiguousarray(array, dtype=dtype)
+
+    positions = typed(positions, np.int64)
+    rounds, n = positions.shape
+    alive = np.zeros((rounds, n), dtype=np.bool_)
+    order = np.full((rounds, n), -1, dtype=np.int64)
+    observations = np.zeros((rounds, n, OBSERVATIONS), dtype=np.int64)
+    kernel()(
+        typed(instr, np.int32),
+        typed(a, np.int32),
+        typed(b, np.int32),
+        typed(offsets, np.int64),
+        typed(lengths, np.int64),
+        typed(starts, np.int64),
+        positions,
+        typed(starters, np.int64),
+        int(size),
+        int(cycles),
+        int(processes),
+        int(psize),
+        typed(pspace_index, np.int64),
+        bool(track),
+        alive,
+        order,
+        observations,
+    )
+    return alive, order, observations

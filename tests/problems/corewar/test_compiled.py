@@ -1,0 +1,103 @@
+"""The battle kernel compiled ahead of time: same outcomes as the JIT, no numba import,
+and a failed build that falls back to the JIT once and for all."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from problems.corewar import compiled
+from problems.corewar.assembler import assemble
+from problems.corewar.battle import Loaded, placements, pspace_rows
+from problems.corewar.redcode import Settings
+from problems.corewar.rounds import play_rounds as jitted
+
+from support import REPO, SHARED
+
+COREWAR = SHARED / "corewar"
+needs_compiler = pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler")
+
+
+def pspace_golden():
+    lines = (COREWAR / "pmars-golden-examples.jsonl").read_text().splitlines()
+    return next(g for g in map(json.loads, lines) if "pspace" in g["w2"])
+
+
+def arguments(g, settings):
+    warriors = [
+        assemble((COREWAR / g[k]).read_text(encoding="latin-1"), settings) for k in ("w1", "w2")
+    ]
+    loaded = Loaded.of(warriors)
+    positions, starters = placements(2, settings, settings.rounds, g["F"] - settings.mindistance)
+    return (
+        loaded.instr, loaded.a, loaded.b, loaded.offsets, loaded.lengths, loaded.starts,
+        positions, starters, settings.coresize, settings.cycles, settings.processes,
+        settings.pspace, pspace_rows(loaded.pins),
+    )  # fmt: skip
+
+
+@needs_compiler
+def test_compiled_kernel_is_an_extension_module_that_agrees_with_the_jit():
+    assert not hasattr(compiled.kernel(), "py_func")  # not a numba dispatcher
+    g = pspace_golden()
+    settings = Settings(rounds=g["rounds"])
+    args = arguments(g, settings)
+    alive, order, observations = compiled.play_rounds(*args, True)
+    rounds, n = alive.shape
+    expected = (
+        np.zeros((rounds, n), dtype=np.bool_),
+        np.full((rounds, n), -1, dtype=np.int64),
+        np.zeros((rounds, n, 4), dtype=np.int64),
+    )
+    jitted(*args, True, *expected)
+    for got, want in zip((alive, order, observations), expected, strict=True):
+        np.testing.assert_array_equal(got, want)
+    wins = (alive[:, 0] & ~alive[:, 1]).sum(), (alive[:, 1] & ~alive[:, 0]).sum()
+    assert wins == (g["w1_wins"], g["w2_wins"])
+
+
+def run_battle(env, g):
+    script = (
+        "import sys; from problems.corewar.cli import battle_main;"
+        f"status = battle_main({['-r', str(g['rounds']), '-F', str(g['F']), str(COREWAR / g['w1']), str(COREWAR / g['w2'])]!r});"
+        "print('numba imported:', 'numba' in sys.modules); sys.exit(status)"
+    )  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True
+    )
+
+
+@needs_compiler
+def test_evo_battle_runs_without_importing_numba():
+    g = pspace_golden()
+    result = run_battle(dict(os.environ), g)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-2:] == [
+        f"Results: {g['w1_wins']} {g['w2_wins']} {g['ties']}",
+        "numba imported: False",
+    ]
+
+
+def test_a_failed_build_falls_back_to_the_jit_and_is_not_retried(tmp_path):
+    g = pspace_golden()
+    env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", compiled.DISABLE)}
+    env.update(XDG_CACHE_HOME=str(tmp_path), CC="false")  # a C compiler that always fails
+    first = run_battle(env, g)
+    assert first.returncode == 0, first.stderr
+    assert "could not compile the Core War kernel ahead of time" in first.stderr
+    assert f"Results: {g['w1_wins']} {g['w2_wins']} {g['ties']}" in first.stdout
+    assert "numba imported: True" in first.stdout
+    assert list((tmp_path / "evo-corewar").glob("*.failed"))
+    second = run_battle(env, g)
+    assert second.returncode == 0 and second.stderr == ""
+    assert second.stdout == first.stdout
+
+
+def test_evo_no_aot_uses_the_jit(monkeypatch):
+    monkeypatch.setenv(compiled.DISABLE, "1")
+    assert compiled._load_or_build() is jitted
