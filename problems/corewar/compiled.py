@@ -29,7 +29,7 @@ import numpy as np
 from problems.corewar.layout import OBSERVATIONS
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ("layout.py", "mars.py", "rounds.py", "compiled.py")
+SOURCES = ("redcode.py", "layout.py", "duel.py", "mars.py", "rounds.py", "compiled.py")
 DISABLE = "EVO_NO_AOT"
 SIGNATURE = (
     "i8(i4[::1], i4[::1], i4[::1], i8[::1], i8[::1], i8[::1], i8[:, ::1], i8[::1],"

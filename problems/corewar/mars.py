@@ -2,8 +2,9 @@
 
 The core is one ``(size, 4)`` int32 array, a cell per row so that an instruction and its
 numbers share a cache line: column 0 is the packed instruction (``layout``), columns 1
-and 2 hold the A and B numbers.
-One call plays one round; ``battle`` drives rounds and batches.
+and 2 hold the A and B numbers. One call plays one round; ``rounds`` drives rounds and
+batches. Two-warrior rounds, nearly all of them, run in the generated loops of ``duel``;
+one warrior or a melee runs in the general loop here.
 """
 
 from __future__ import annotations
@@ -11,14 +12,42 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from problems.corewar.duel import duel, duel_tracking
 from problems.corewar.layout import CELLS_WRITTEN, DIED_AT, EXECUTED, PEAK_PROCESSES
-
-# Opcodes, modifiers and modes (duplicated from ``redcode`` as literals numba can fold).
-DAT, MOV, ADD, SUB, MUL, DIV, MOD, JMP, JMZ, JMN, DJN, SPL, SLT, SEQ, SNE, NOP, LDP, STP, CMP = (
-    range(19)
+from problems.corewar.redcode import (
+    A_INDIRECT,
+    A_POSTINC,
+    A_PREDEC,
+    ADD,
+    B_POSTINC,
+    B_PREDEC,
+    CMP,
+    DAT,
+    DIRECT,
+    DIV,
+    DJN,
+    IMMEDIATE,
+    JMN,
+    JMP,
+    JMZ,
+    LDP,
+    M_A,
+    M_AB,
+    M_B,
+    M_BA,
+    M_F,
+    M_I,
+    M_X,
+    MOD,
+    MOV,
+    MUL,
+    SEQ,
+    SLT,
+    SNE,
+    SPL,
+    STP,
+    SUB,
 )
-M_A, M_B, M_AB, M_BA, M_F, M_X, M_I = range(7)
-IMMEDIATE, DIRECT, A_INDIRECT, B_INDIRECT, A_PREDEC, B_PREDEC, A_POSTINC, B_POSTINC = range(8)
 
 
 @njit(cache=True, inline="always")
@@ -118,15 +147,10 @@ def _less(mod: int, aa: int, ab: int, ba: int, bb: int) -> bool:
 
 
 @njit(cache=True, error_model="numpy")
-def play_round(
+def _play_general(
     core: np.ndarray,
-    code_instr: np.ndarray,
-    code_a: np.ndarray,
-    code_b: np.ndarray,
-    offsets: np.ndarray,
     lengths: np.ndarray,
-    starts: np.ndarray,
-    positions: np.ndarray,
+    entries: np.ndarray,
     starter: int,
     cycles: int,
     processes: int,
@@ -139,16 +163,10 @@ def play_round(
     written: np.ndarray,
     track: bool,
 ) -> int:
-    """Play one round; fills ``alive``, ``death_order`` (-1 padded), ``observations``
-    and updates ``last_result``. With ``track``, ``written`` (``(n, size)``) records the
-    cells each warrior wrote. Returns the number of warriors left."""
+    """Any number of warriors on a loaded core: the general loop (one warrior, melee)."""
     n = lengths.shape[0]
     size = core.shape[0]
     psize = pspace.shape[1]
-    for i in range(size):
-        core[i, 0] = (DAT << 9) | (M_F << 6) | (DIRECT << 3) | DIRECT
-        core[i, 1] = 0
-        core[i, 2] = 0
     queue = np.empty((n, processes), dtype=core.dtype)
     head = np.zeros(n, dtype=np.int64)
     tail = np.ones(n, dtype=np.int64) if processes > 1 else np.zeros(n, dtype=np.int64)
@@ -158,13 +176,8 @@ def play_round(
     previous = np.empty(n, dtype=np.int64)
     for i in range(n):
         w = (starter + i) % n
-        queue[w, 0] = (positions[w] + starts[w]) % size
+        queue[w, 0] = entries[w]
         count[w] = 1
-        for k in range(lengths[w]):
-            cell = (positions[w] + k) % size
-            core[cell, 0] = code_instr[offsets[w] + k]
-            core[cell, 1] = code_a[offsets[w] + k]
-            core[cell, 2] = code_b[offsets[w] + k]
         following[w] = (w + 1) % n
         previous[w] = (w - 1) % n
         alive[w] = True
@@ -173,8 +186,6 @@ def play_round(
         observations[w, PEAK_PROCESSES] = 1
         observations[w, CELLS_WRITTEN] = 0
         observations[w, DIED_AT] = -1
-    if track:
-        written[:, :] = 0
     left = n
     cycle = cycles * n
     limit = -cycles * n
@@ -385,3 +396,62 @@ def play_round(
         last_result[i] = left if alive[i] else 0
         observations[i, EXECUTED] = executed_by[i]
     return left
+
+
+@njit(cache=True, error_model="numpy")
+def play_round(
+    core: np.ndarray,
+    code_instr: np.ndarray,
+    code_a: np.ndarray,
+    code_b: np.ndarray,
+    offsets: np.ndarray,
+    lengths: np.ndarray,
+    starts: np.ndarray,
+    positions: np.ndarray,
+    starter: int,
+    cycles: int,
+    processes: int,
+    pspace: np.ndarray,
+    pspace_index: np.ndarray,
+    last_result: np.ndarray,
+    alive: np.ndarray,
+    death_order: np.ndarray,
+    observations: np.ndarray,
+    written: np.ndarray,
+    track: bool,
+) -> int:
+    """Play one round; fills ``alive``, ``death_order`` (-1 padded), ``observations``
+    and updates ``last_result``. With ``track``, ``written`` (``(n, size)``) records the
+    cells each warrior wrote. Returns the number of warriors left."""
+    n = lengths.shape[0]
+    size = core.shape[0]
+    for i in range(size):
+        core[i, 0] = (DAT << 9) | (M_F << 6) | (DIRECT << 3) | DIRECT
+        core[i, 1] = 0
+        core[i, 2] = 0
+    for w in range(n):
+        for k in range(lengths[w]):
+            cell = (positions[w] + k) % size
+            core[cell, 0] = code_instr[offsets[w] + k]
+            core[cell, 1] = code_a[offsets[w] + k]
+            core[cell, 2] = code_b[offsets[w] + k]
+    if track:
+        written[:, :] = 0
+    if n != 2 or cycles < 1:
+        entries = (positions + starts) % size
+        return _play_general(
+            core, lengths, entries, starter, cycles, processes, pspace, pspace_index,
+            last_result, alive, death_order, observations, written, track,
+        )  # fmt: skip
+    first, second = starter, 1 - starter
+    entry_first = (positions[first] + starts[first]) % size
+    entry_second = (positions[second] + starts[second]) % size
+    if track:
+        return duel_tracking(
+            core, processes, cycles, starter, pspace, pspace_index, last_result, alive,
+            death_order, observations, written, entry_first, entry_second,
+        )  # fmt: skip
+    return duel(
+        core, processes, cycles, starter, pspace, pspace_index, last_result, alive,
+        death_order, observations, written, entry_first, entry_second,
+    )  # fmt: skip

@@ -125,7 +125,9 @@ def not_redcode(request):
     prompt = request["messages"][-1]["content"]
     lines = [ln for ln in current_program(request).splitlines() if ln.strip()]
     if "SEARCH/REPLACE" in prompt and lines:
-        return Reply(f"<<<<<<< SEARCH\n{lines[-1]}\n=======\n jmp this is not redcode\n>>>>>>> REPLACE")
+        return Reply(
+            f"<<<<<<< SEARCH\n{lines[-1]}\n=======\n jmp this is not redcode\n>>>>>>> REPLACE"
+        )
     return Reply("```redcode\nthis is not redcode at all\n```")
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from problems.corewar.battle import Loaded, pspace_rows
 from problems.corewar.layout import OBSERVATIONS
-from problems.corewar.mars import play_round
+from problems.corewar.mars import _play_general, play_round
 from problems.corewar.mars_reference import Mars
 from problems.corewar.redcode import MODES, MODIFIERS, OPCODES, Settings, Warrior
 
@@ -130,3 +130,67 @@ def test_numba_matches_reference_round_by_round(chunk):
 
 def test_every_combination_is_exercised():
     assert len(COMBINATIONS) <= PAIRS and PAIRS >= 10_000
+
+
+def general_round(loaded, rows, positions, starter, pspace, last_result, track):
+    """The same round through the general (any number of warriors) loop."""
+    size = SETTINGS.coresize
+    core = np.empty((size, 4), dtype=np.int32)
+    core[:, 0] = (OPCODES.index("DAT") << 9) | (MODIFIERS.index("F") << 6) | (1 << 3) | 1
+    core[:, 1:] = 0
+    for w in range(2):
+        for k in range(loaded.lengths[w]):
+            cell = (positions[w] + k) % size
+            row = loaded.offsets[w] + k
+            core[cell, :3] = loaded.instr[row], loaded.a[row], loaded.b[row]
+    alive = np.zeros(2, dtype=np.bool_)
+    order = np.full(2, -1, dtype=np.int64)
+    observations = np.zeros((2, OBSERVATIONS), dtype=np.int64)
+    written = np.zeros((2, size), dtype=np.uint8)
+    entries = (np.asarray(positions) + loaded.starts) % size
+    _play_general(
+        core, loaded.lengths, entries, starter, SETTINGS.cycles, SETTINGS.processes, pspace,
+        rows, last_result, alive, order, observations, written, track,
+    )  # fmt: skip
+    return core[:, :3], alive, order, observations, written
+
+
+def duel_round(loaded, rows, positions, starter, pspace, last_result, track):
+    size = SETTINGS.coresize
+    core = np.empty((size, 4), dtype=np.int32)
+    alive = np.zeros(2, dtype=np.bool_)
+    order = np.full(2, -1, dtype=np.int64)
+    observations = np.zeros((2, OBSERVATIONS), dtype=np.int64)
+    written = np.zeros((2, size), dtype=np.uint8)
+    play_round(
+        core, loaded.instr, loaded.a, loaded.b, loaded.offsets, loaded.lengths, loaded.starts,
+        np.asarray(positions, dtype=np.int64), starter, SETTINGS.cycles, SETTINGS.processes,
+        pspace, rows, last_result, alive, order, observations, written, track,
+    )  # fmt: skip
+    return core[:, :3], alive, order, observations, written
+
+
+@pytest.mark.parametrize("track", [False, True])
+def test_generated_duel_matches_the_general_loop_in_every_output(track):
+    """The generated two-warrior loops against the general loop: peak processes, cells
+    written and the ``written`` map included, which the reference does not report."""
+    rng = np.random.default_rng(99 + track)
+    for k in range(2_000):
+        combo = COMBINATIONS[int(rng.integers(len(COMBINATIONS)))]
+        warriors = [random_warrior(rng, combo), random_warrior(rng)]
+        loaded = Loaded.of(warriors)
+        rows = pspace_rows(loaded.pins)
+        states = [
+            (np.zeros((2, SETTINGS.pspace), np.int32), np.full(2, SETTINGS.coresize - 1, np.int32))
+            for _ in range(2)
+        ]
+        for round_index in range(2):
+            positions = [0, int(rng.integers(8, SETTINGS.coresize - 7))]
+            args = (loaded, rows, positions, round_index % 2)
+            got = duel_round(*args, *states[0], track)
+            want = general_round(*args, *states[1], track)
+            names = ("core", "alive", "order", "observations", "written")
+            for name, a, b in zip(names, got, want, strict=True):
+                assert np.array_equal(a, b), (k, round_index, name)
+            assert np.array_equal(states[0][0], states[1][0])
+            assert np.array_equal(states[0][1], states[1][1])
