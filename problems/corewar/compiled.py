@@ -12,6 +12,7 @@ processes do not try again. ``EVO_NO_AOT=1`` always uses the jitted function.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import importlib.util
 import os
@@ -112,7 +113,10 @@ def _load_or_build() -> Callable:
     if not path.exists() and not failed.exists():
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            build(name, directory)
+            with open(directory / f"{name}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # one build; other processes wait for it
+                if not path.exists() and not failed.exists():
+                    build(name, directory)
         except Exception as exc:  # noqa: BLE001 - any build failure means: use the JIT
             _give_up(failed, exc)
     if path.exists():
