@@ -30,7 +30,16 @@ import numpy as np
 from problems.corewar.layout import OBSERVATIONS
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ("redcode.py", "layout.py", "duel.py", "mars.py", "rounds.py", "compiled.py")
+SOURCES = (
+    "redcode.py",
+    "layout.py",
+    "rare_ops.py",
+    "duel.py",
+    "mars.py",
+    "rounds.py",
+    "compiled.py",
+)
+"""What the compiled module is built from: a change to any of them renames it."""
 DISABLE = "EVO_NO_AOT"
 SIGNATURE = (
     "i8(i4[::1], i4[::1], i4[::1], i8[::1], i8[::1], i8[::1], i8[:, ::1], i8[::1],"

@@ -3,86 +3,9 @@
 import numpy as np
 from numba import njit
 
-from problems.corewar.redcode import DIV, LDP, M_A, M_AB, M_B, M_BA, M_X, MUL
+from problems.corewar.rare_ops import mul_div_mod, pspace_op
 
 U = np.uint64
-
-
-@njit(cache=True, error_model="numpy")
-def _slow(c, bp4, key, aa, ab, ba, bb, size):
-    """MUL, DIV, MOD on the flat core; True when the process dies (a zero divisor)."""
-    op = key >> 3
-    mod = key & 7
-    b1 = np.uint64(bp4 + 1)
-    b2 = np.uint64(bp4 + 2)
-    if op == MUL:
-        if mod == M_A:
-            c[b1] = (ba * aa) % size
-        elif mod == M_B:
-            c[b2] = (bb * ab) % size
-        elif mod == M_AB:
-            c[b2] = (bb * aa) % size
-        elif mod == M_BA:
-            c[b1] = (ba * ab) % size
-        elif mod == M_X:
-            c[b2] = (bb * aa) % size
-            c[b1] = (ba * ab) % size
-        else:
-            c[b1] = (ba * aa) % size
-            c[b2] = (bb * ab) % size
-        return False
-    quotient = op == DIV
-    if mod == M_A:
-        return _divide(c, b1, ba, aa, quotient)
-    if mod == M_B:
-        return _divide(c, b2, bb, ab, quotient)
-    if mod == M_AB:
-        return _divide(c, b2, bb, aa, quotient)
-    if mod == M_BA:
-        return _divide(c, b1, ba, ab, quotient)
-    if mod == M_X:
-        first = _divide(c, b1, ba, ab, quotient)
-        return _divide(c, b2, bb, aa, quotient) or first
-    first = _divide(c, b1, ba, aa, quotient)
-    return _divide(c, b2, bb, ab, quotient) or first
-
-
-@njit(cache=True, inline="always")
-def _divide(c, i, x, y, quotient):
-    if y == 0:
-        return True
-    c[i] = x // y if quotient else x % y
-    return False
-
-
-@njit(cache=True, error_model="numpy")
-def _pspace(c, bp4, key, aa, ab, ba, bb, pspace, pspace_index, last_result, w):
-    """LDP and STP."""
-    op = key >> 3
-    mod = key & 7
-    psize = pspace.shape[1]
-    if op == LDP:
-        source = aa if mod == M_A or mod == M_AB else ab
-        index = source % psize
-        value = pspace[pspace_index[w], index] if index else last_result[w]
-        if mod == M_A or mod == M_BA:
-            c[np.uint64(bp4 + 1)] = value
-        else:
-            c[np.uint64(bp4 + 2)] = value
-    else:
-        if mod == M_A:
-            index, value = ba, aa
-        elif mod == M_AB:
-            index, value = bb, aa
-        elif mod == M_BA:
-            index, value = ba, ab
-        else:
-            index, value = bb, ab
-        index = index % psize
-        if index:
-            pspace[pspace_index[w], index] = value
-        else:
-            last_result[w] = value
 
 
 @njit(cache=True, error_model="numpy")
@@ -298,7 +221,7 @@ def duel(core, processes, cycles, starter, pspace, pspace_index, last_result, al
             q[U(t0 & mask)] = nxt
             t0 += 2
         elif key == 32 or key == 33 or key == 34 or key == 35 or key == 36 or key == 37 or key == 38 or key == 40 or key == 41 or key == 42 or key == 43 or key == 44 or key == 45 or key == 46 or key == 48 or key == 49 or key == 50 or key == 51 or key == 52 or key == 53 or key == 54:
-            if _slow(c, bp4, word >> 6, aa, ab, ba, bb, size):
+            if mul_div_mod(c, bp4, word >> 6, aa, ab, ba, bb, size):
                 if t0 == h0:
                     dead = 0
                     break
@@ -591,7 +514,7 @@ def duel(core, processes, cycles, starter, pspace, pspace_index, last_result, al
             q[U(t0 & mask)] = nxt
             t0 += 2
         elif key == 128 or key == 129 or key == 130 or key == 131 or key == 132 or key == 133 or key == 134 or key == 136 or key == 137 or key == 138 or key == 139 or key == 140 or key == 141 or key == 142:
-            _pspace(c, bp4, word >> 6, aa, ab, ba, bb, pspace, pspace_index, last_result, w0)
+            pspace_op(c, bp4, word >> 6, aa, ab, ba, bb, pspace, pspace_index, last_result, w0)
             q[U(t0 & mask)] = nxt
             t0 += 2
         pc = q[U(h1 & mask)]
@@ -781,7 +704,7 @@ def duel(core, processes, cycles, starter, pspace, pspace_index, last_result, al
             q[U(t1 & mask)] = nxt
             t1 += 2
         elif key == 32 or key == 33 or key == 34 or key == 35 or key == 36 or key == 37 or key == 38 or key == 40 or key == 41 or key == 42 or key == 43 or key == 44 or key == 45 or key == 46 or key == 48 or key == 49 or key == 50 or key == 51 or key == 52 or key == 53 or key == 54:
-            if _slow(c, bp4, word >> 6, aa, ab, ba, bb, size):
+            if mul_div_mod(c, bp4, word >> 6, aa, ab, ba, bb, size):
                 if t1 == h1:
                     dead = 1
                     break
@@ -1074,7 +997,7 @@ def duel(core, processes, cycles, starter, pspace, pspace_index, last_result, al
             q[U(t1 & mask)] = nxt
             t1 += 2
         elif key == 128 or key == 129 or key == 130 or key == 131 or key == 132 or key == 133 or key == 134 or key == 136 or key == 137 or key == 138 or key == 139 or key == 140 or key == 141 or key == 142:
-            _pspace(c, bp4, word >> 6, aa, ab, ba, bb, pspace, pspace_index, last_result, w1)
+            pspace_op(c, bp4, word >> 6, aa, ab, ba, bb, pspace, pspace_index, last_result, w1)
             q[U(t1 & mask)] = nxt
             t1 += 2
         if h1 == hend:
@@ -1374,7 +1297,7 @@ def duel_tracking(core, processes, cycles, starter, pspace, pspace_index, last_r
             q[U(t0 & mask)] = nxt
             t0 += 2
         elif key == 32 or key == 33 or key == 34 or key == 35 or key == 36 or key == 37 or key == 38 or key == 40 or key == 41 or key == 42 or key == 43 or key == 44 or key == 45 or key == 46 or key == 48 or key == 49 or key == 50 or key == 51 or key == 52 or key == 53 or key == 54:
-            if _slow(c, bp4, word >> 6, aa, ab, ba, bb, size):
+            if mul_div_mod(c, bp4, word >> 6, aa, ab, ba, bb, size):
                 if written[w0, bp4 >> 2] == 0:
                     written[w0, bp4 >> 2] = 1
                     cw0 += 1
@@ -1682,14 +1605,14 @@ def duel_tracking(core, processes, cycles, starter, pspace, pspace_index, last_r
             q[U(t0 & mask)] = nxt
             t0 += 2
         elif key == 128 or key == 129 or key == 130 or key == 131 or key == 132 or key == 133 or key == 134:
-            _pspace(c, bp4, word >> 6, aa, ab, ba, bb, pspace, pspace_index, last_result, w0)
+            pspace_op(c, bp4, word >> 6, aa, ab, ba, bb, pspace, pspace_index, last_result, w0)
             if written[w0, bp4 >> 2] == 0:
                 written[w0, bp4 >> 2] = 1
                 cw0 += 1
             q[U(t0 & mask)] = nxt
             t0 += 2
         elif key == 136 or key == 137 or key == 138 or key == 139 or key == 140 or key == 141 or key == 142:
-            _pspace(c, bp4, word >> 6, aa, ab, ba, bb, pspace, pspace_index, last_result, w0)
+            pspace_op(c, bp4, word >> 6, aa, ab, ba, bb, pspace, pspace_index, last_result, w0)
             q[U(t0 & mask)] = nxt
             t0 += 2
         if h0 == hend:

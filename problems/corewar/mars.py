@@ -14,6 +14,7 @@ from numba import njit
 
 from problems.corewar.duel import duel, duel_tracking
 from problems.corewar.layout import CELLS_WRITTEN, DIED_AT, EXECUTED, PEAK_PROCESSES
+from problems.corewar.rare_ops import mul_div_mod, pspace_op
 from problems.corewar.redcode import (
     A_INDIRECT,
     A_POSTINC,
@@ -55,15 +56,13 @@ def _combine(x: int, y: int, size: int, kind: int) -> int:
     if kind == 0:
         r = x + y
         return r - size if r >= size else r
-    if kind == 1:
-        r = x - y
-        return r + size if r < 0 else r
-    return (x * y) % size
+    r = x - y
+    return r + size if r < 0 else r
 
 
 @njit(cache=True, inline="always")
 def _arithmetic(core, addr, mod, aa, ab, ba, bb, size, kind) -> None:  # noqa: ANN001
-    """ADD (kind 0), SUB (1), MUL (2): B-target <- B-target op A-target."""
+    """ADD (kind 0), SUB (1): B-target <- B-target op A-target."""
     if mod == M_A:
         core[addr, 1] = _combine(ba, aa, size, kind)
     elif mod == M_B:
@@ -78,32 +77,6 @@ def _arithmetic(core, addr, mod, aa, ab, ba, bb, size, kind) -> None:  # noqa: A
     else:
         core[addr, 1] = _combine(ba, aa, size, kind)
         core[addr, 2] = _combine(bb, ab, size, kind)
-
-
-@njit(cache=True, inline="always")
-def _divide_into(core, addr, column, x, y, quotient) -> bool:  # noqa: ANN001
-    if y == 0:
-        return True
-    core[addr, column] = x // y if quotient else x % y
-    return False
-
-
-@njit(cache=True, inline="always")
-def _division(core, addr, mod, aa, ab, ba, bb, quotient) -> bool:  # noqa: ANN001
-    """DIV / MOD; returns True when the process dies (a zero divisor)."""
-    if mod == M_A:
-        return _divide_into(core, addr, 1, ba, aa, quotient)
-    if mod == M_B:
-        return _divide_into(core, addr, 2, bb, ab, quotient)
-    if mod == M_AB:
-        return _divide_into(core, addr, 2, bb, aa, quotient)
-    if mod == M_BA:
-        return _divide_into(core, addr, 1, ba, ab, quotient)
-    if mod == M_X:
-        first = _divide_into(core, addr, 1, ba, ab, quotient)
-        return _divide_into(core, addr, 2, bb, aa, quotient) or first
-    first = _divide_into(core, addr, 1, ba, aa, quotient)
-    return _divide_into(core, addr, 2, bb, ab, quotient) or first
 
 
 @njit(cache=True, inline="always")
@@ -166,7 +139,7 @@ def _play_general(
     """Any number of warriors on a loaded core: the general loop (one warrior, melee)."""
     n = lengths.shape[0]
     size = core.shape[0]
-    psize = pspace.shape[1]
+    flat = core.reshape(size * 4)
     queue = np.empty((n, processes), dtype=core.dtype)
     head = np.zeros(n, dtype=np.int64)
     tail = np.ones(n, dtype=np.int64) if processes > 1 else np.zeros(n, dtype=np.int64)
@@ -292,15 +265,9 @@ def _play_general(
         elif op == SUB:
             write = True
             _arithmetic(core, addr_b, mod, aa, ab, ba, bb, size, 1)
-        elif op == MUL:
+        elif op == MUL or op == DIV or op == MOD:
             write = True
-            _arithmetic(core, addr_b, mod, aa, ab, ba, bb, size, 2)
-        elif op == DIV:
-            write = True
-            die = _division(core, addr_b, mod, aa, ab, ba, bb, True)
-        elif op == MOD:
-            write = True
-            die = _division(core, addr_b, mod, aa, ab, ba, bb, False)
+            die = mul_div_mod(flat, addr_b * 4, word >> 6, aa, ab, ba, bb, size)
         elif op == JMP:
             push = addr_a
         elif op == JMZ:
@@ -345,29 +312,11 @@ def _play_general(
                 _equal(mod, aa, ab, ba, bb) and (mod != M_I or core[addr_a, 0] == core[addr_b, 0])
             ):
                 push = nxt + 1 if nxt + 1 < size else 0
-        elif op == LDP:
-            write = True
-            source = aa if mod == M_A or mod == M_AB else ab
-            index = source % psize
-            value = pspace[pspace_index[w], index] if index else last_result[w]
-            if mod == M_A or mod == M_BA:
-                core[addr_b, 1] = value
-            else:
-                core[addr_b, 2] = value
-        elif op == STP:
-            if mod == M_A:
-                index, value = ba, aa
-            elif mod == M_AB:
-                index, value = bb, aa
-            elif mod == M_BA:
-                index, value = ba, ab
-            else:
-                index, value = bb, ab
-            index = index % psize
-            if index:
-                pspace[pspace_index[w], index] = value
-            else:
-                last_result[w] = value
+        elif op == LDP or op == STP:
+            write = op == LDP
+            pspace_op(
+                flat, addr_b * 4, word >> 6, aa, ab, ba, bb, pspace, pspace_index, last_result, w
+            )
         if track and write and written[w, addr_b] == 0:
             written[w, addr_b] = 1
             observations[w, CELLS_WRITTEN] += 1

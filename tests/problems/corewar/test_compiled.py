@@ -101,3 +101,15 @@ def test_a_failed_build_falls_back_to_the_jit_and_is_not_retried(tmp_path):
 def test_evo_no_aot_uses_the_jit(monkeypatch):
     monkeypatch.setenv(compiled.DISABLE, "1")
     assert compiled._load_or_build() is jitted
+
+
+def test_the_compiled_kernels_name_covers_every_module_it_is_built_from():
+    script = (
+        "import sys; import problems.corewar.rounds;"
+        "print(' '.join(m for m in sys.modules if m.startswith('problems.corewar.')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    modules = {m.rsplit(".", 1)[1] + ".py" for m in result.stdout.split()}
+    assert modules <= set(compiled.SOURCES), modules - set(compiled.SOURCES)
