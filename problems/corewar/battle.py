@@ -85,15 +85,14 @@ class BattleResult:
     def counts(self) -> np.ndarray:
         """pMARS's per-warrior tallies: ``[i, s-1]`` rounds survived with ``s`` survivors,
         ``[i, n + k - 1]`` deaths while ``n - k + 1`` were alive (k = 1, 2, ...)."""
-        rounds, n = self.alive.shape
+        n = self.alive.shape[1]
         counts = np.zeros((n, 2 * n - 1), dtype=np.int64)
-        for r in range(rounds):
-            survivors = int(self.alive[r].sum())
-            for i in np.flatnonzero(self.alive[r]):
-                counts[i, survivors - 1] += 1
-            for k, i in enumerate(self.death_order[r]):
-                if i >= 0:
-                    counts[i, n + n - k - 2] += 1
+        survivors = self.alive.sum(axis=1)
+        for s in range(1, n + 1):
+            counts[:, s - 1] += self.alive[survivors == s].sum(axis=0)
+        for k in range(n):
+            died = self.death_order[:, k]
+            counts[:, 2 * n - 2 - k] += np.bincount(died[died >= 0], minlength=n)
         return counts
 
     def scores(self) -> list[int]:
