@@ -106,7 +106,7 @@ def _give_up(failed: Path, exc: Exception) -> None:
     reason = " ".join(f"{type(exc).__name__}: {exc}".split())
     print(
         f"evo: could not compile the Core War kernel ahead of time ({reason}); "
-        "using numba's JIT, which starts about 0.4 s slower",
+        f"using numba's JIT, which starts about 0.4 s slower (delete {failed} to retry)",
         file=sys.stderr,
     )
     with contextlib.suppress(OSError):
@@ -122,7 +122,7 @@ def _load_or_build() -> Callable:
     if not path.exists() and not failed.exists():
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            with open(directory / f"{name}.lock", "w") as lock:
+            with open(directory / "build.lock", "w") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)  # one build; other processes wait for it
                 if not path.exists() and not failed.exists():
                     build(name, directory)
