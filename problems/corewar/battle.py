@@ -3,8 +3,8 @@
 Rounds of one battle run in order when a warrior uses P-space (results carry over
 between rounds), on the kernel compiled ahead of time (``compiled``), and in parallel
 otherwise; batches of pairs run in parallel, one pair per thread. Placement and first
-mover follow pMARS exactly (``placement.schedule``). numba itself is imported only by
-the parallel paths.
+mover follow pMARS exactly (``placement.schedule``). Rounds in order need numba itself
+only when the compiled kernel cannot be built.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@ Importing numba and setting up its dispatchers costs about 0.4 s per process, lo
 than many whole pMARS battles. The sequential battle kernel is therefore also built,
 once per machine and kernel source, with numba's ahead-of-time compiler (``numba.pycc``)
 into an extension module in the cache directory; importing that needs numpy alone.
-Where it cannot be built (no C compiler, a numba without pycc, no writable cache) the
-numba-jitted function serves, and the reason is written beside the module so that later
-processes do not try again. ``EVO_NO_AOT=1`` always uses the jitted function.
+Where it cannot be built or loaded (no C compiler, a numba without pycc, no writable
+cache) the numba-jitted function serves, and the reason is written beside the module so
+that later processes do not try again. ``EVO_NO_AOT=1`` always uses the jitted function.
 """
 
 from __future__ import annotations
@@ -102,10 +102,11 @@ def _jitted() -> Callable:
 
 
 def _give_up(failed: Path, exc: Exception) -> None:
-    """Say once why the build failed, and remember it so later processes do not retry."""
+    """Say once why the compiled kernel cannot serve (its build or its import failed),
+    and remember it so later processes do not retry."""
     reason = " ".join(f"{type(exc).__name__}: {exc}".split())
     print(
-        f"evo: could not compile the Core War kernel ahead of time ({reason}); "
+        f"evo: cannot use the Core War kernel compiled ahead of time ({reason}); "
         f"using numba's JIT, which starts about 0.4 s slower (delete {failed} to retry)",
         file=sys.stderr,
     )
@@ -128,9 +129,11 @@ def _load_or_build() -> Callable:
                     build(name, directory)
         except Exception as exc:  # noqa: BLE001 - any build failure means: use the JIT
             _give_up(failed, exc)
-    if path.exists():
-        with contextlib.suppress(ImportError):
+    if path.exists() and not failed.exists():
+        try:
             return _import(name, path)
+        except ImportError as exc:
+            _give_up(failed, exc)
     return _jitted()
 
 

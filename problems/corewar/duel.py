@@ -3,6 +3,7 @@
 import numpy as np
 from numba import njit
 
+from problems.corewar.layout import CELLS_WRITTEN, DIED_AT, EXECUTED, PEAK_PROCESSES
 from problems.corewar.rare_ops import mul_div_mod, pspace_op
 
 U = np.uint64
@@ -1003,14 +1004,14 @@ def duel(core, processes, cycles, starter, pspace, pspace_index, last_result, al
         if h1 == hend:
             break
     executed = (h0 >> 1) + (h1 >> 1)
-    observations[w0, 0] = h0 >> 1
-    observations[w1, 0] = h1 >> 1
-    observations[w0, 1] = peak0 >> 1
-    observations[w1, 1] = peak1 >> 1
-    observations[w0, 2] = cw0
-    observations[w1, 2] = cw1
-    observations[w0, 3] = -1
-    observations[w1, 3] = -1
+    observations[w0, EXECUTED] = h0 >> 1
+    observations[w1, EXECUTED] = h1 >> 1
+    observations[w0, PEAK_PROCESSES] = peak0 >> 1
+    observations[w1, PEAK_PROCESSES] = peak1 >> 1
+    observations[w0, CELLS_WRITTEN] = cw0
+    observations[w1, CELLS_WRITTEN] = cw1
+    observations[w0, DIED_AT] = -1
+    observations[w1, DIED_AT] = -1
     alive[w0] = True
     alive[w1] = True
     death_order[0] = -1
@@ -1020,7 +1021,7 @@ def duel(core, processes, cycles, starter, pspace, pspace_index, last_result, al
         dead = w0 if dead == 0 else w1
         alive[dead] = False
         death_order[0] = dead
-        observations[dead, 3] = executed
+        observations[dead, DIED_AT] = executed
         left = 1
     for i in range(2):
         last_result[i] = left if alive[i] else 0
@@ -1628,14 +1629,14 @@ def duel_tracking(core, processes, cycles, starter, pspace, pspace_index, last_r
         cw0, cw1 = cw1, cw0
         w0, w1 = w1, w0
     executed = (h0 >> 1) + (h1 >> 1)
-    observations[w0, 0] = h0 >> 1
-    observations[w1, 0] = h1 >> 1
-    observations[w0, 1] = peak0 >> 1
-    observations[w1, 1] = peak1 >> 1
-    observations[w0, 2] = cw0
-    observations[w1, 2] = cw1
-    observations[w0, 3] = -1
-    observations[w1, 3] = -1
+    observations[w0, EXECUTED] = h0 >> 1
+    observations[w1, EXECUTED] = h1 >> 1
+    observations[w0, PEAK_PROCESSES] = peak0 >> 1
+    observations[w1, PEAK_PROCESSES] = peak1 >> 1
+    observations[w0, CELLS_WRITTEN] = cw0
+    observations[w1, CELLS_WRITTEN] = cw1
+    observations[w0, DIED_AT] = -1
+    observations[w1, DIED_AT] = -1
     alive[w0] = True
     alive[w1] = True
     death_order[0] = -1
@@ -1644,7 +1645,7 @@ def duel_tracking(core, processes, cycles, starter, pspace, pspace_index, last_r
     if dead >= 0:
         alive[dead] = False
         death_order[0] = dead
-        observations[dead, 3] = executed
+        observations[dead, DIED_AT] = executed
         left = 1
     for i in range(2):
         last_result[i] = left if alive[i] else 0

@@ -347,6 +347,22 @@ def _play_general(
     return left
 
 
+@njit(cache=True)
+def load_core(core, code_instr, code_a, code_b, offsets, lengths, positions) -> None:  # noqa: ANN001
+    """Fill the core with DAT.F $0, $0 and place each warrior's code at its position."""
+    size = core.shape[0]
+    for i in range(size):
+        core[i, 0] = (DAT << 9) | (M_F << 6) | (DIRECT << 3) | DIRECT
+        core[i, 1] = 0
+        core[i, 2] = 0
+    for w in range(lengths.shape[0]):
+        for k in range(lengths[w]):
+            cell = (positions[w] + k) % size
+            core[cell, 0] = code_instr[offsets[w] + k]
+            core[cell, 1] = code_a[offsets[w] + k]
+            core[cell, 2] = code_b[offsets[w] + k]
+
+
 @njit(cache=True, error_model="numpy")
 def play_round(
     core: np.ndarray,
@@ -374,16 +390,7 @@ def play_round(
     cells each warrior wrote. Returns the number of warriors left."""
     n = lengths.shape[0]
     size = core.shape[0]
-    for i in range(size):
-        core[i, 0] = (DAT << 9) | (M_F << 6) | (DIRECT << 3) | DIRECT
-        core[i, 1] = 0
-        core[i, 2] = 0
-    for w in range(n):
-        for k in range(lengths[w]):
-            cell = (positions[w] + k) % size
-            core[cell, 0] = code_instr[offsets[w] + k]
-            core[cell, 1] = code_a[offsets[w] + k]
-            core[cell, 2] = code_b[offsets[w] + k]
+    load_core(core, code_instr, code_a, code_b, offsets, lengths, positions)
     if track:
         written[:, :] = 0
     if n != 2 or cycles < 1:

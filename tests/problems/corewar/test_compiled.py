@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 
 import numpy as np
 import pytest
@@ -89,13 +90,28 @@ def test_a_failed_build_falls_back_to_the_jit_and_is_not_retried(tmp_path):
     env.update(XDG_CACHE_HOME=str(tmp_path), CC="false")  # a C compiler that always fails
     first = run_battle(env, g)
     assert first.returncode == 0, first.stderr
-    assert "could not compile the Core War kernel ahead of time" in first.stderr
+    assert "cannot use the Core War kernel compiled ahead of time" in first.stderr
     assert f"Results: {g['w1_wins']} {g['w2_wins']} {g['ties']}" in first.stdout
     assert "numba imported: True" in first.stdout
     assert list((tmp_path / "evo-corewar").glob("*.failed"))
     second = run_battle(env, g)
     assert second.returncode == 0 and second.stderr == ""
     assert second.stdout == first.stdout
+
+
+def test_a_compiled_module_that_will_not_load_is_reported_once(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    monkeypatch.delenv(compiled.DISABLE, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    name = compiled.module_name()
+    directory = compiled.cache_dir()
+    directory.mkdir(parents=True)
+    (directory / f"{name}{sysconfig.get_config_var('EXT_SUFFIX')}").write_bytes(b"not a library")
+    assert compiled._load_or_build() is jitted
+    assert "cannot use the Core War kernel" in capsys.readouterr().err
+    assert (directory / f"{name}.failed").exists()
+    assert compiled._load_or_build() is jitted
+    assert capsys.readouterr().err == ""
 
 
 def test_evo_no_aot_uses_the_jit(monkeypatch):

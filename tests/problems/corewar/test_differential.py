@@ -12,7 +12,7 @@ import pytest
 
 from problems.corewar.battle import Loaded, pspace_rows
 from problems.corewar.layout import OBSERVATIONS
-from problems.corewar.mars import _play_general, play_round
+from problems.corewar.mars import _play_general, load_core, play_round
 from problems.corewar.mars_reference import Mars
 from problems.corewar.redcode import MODES, MODIFIERS, OPCODES, Settings, Warrior
 
@@ -136,18 +136,13 @@ def general_round(loaded, rows, positions, starter, pspace, last_result, track):
     """The same round through the general (any number of warriors) loop."""
     size = SETTINGS.coresize
     core = np.empty((size, 4), dtype=np.int32)
-    core[:, 0] = (OPCODES.index("DAT") << 9) | (MODIFIERS.index("F") << 6) | (1 << 3) | 1
-    core[:, 1:] = 0
-    for w in range(2):
-        for k in range(loaded.lengths[w]):
-            cell = (positions[w] + k) % size
-            row = loaded.offsets[w] + k
-            core[cell, :3] = loaded.instr[row], loaded.a[row], loaded.b[row]
+    positions = np.asarray(positions, dtype=np.int64)
+    load_core(core, loaded.instr, loaded.a, loaded.b, loaded.offsets, loaded.lengths, positions)
     alive = np.zeros(2, dtype=np.bool_)
     order = np.full(2, -1, dtype=np.int64)
     observations = np.zeros((2, OBSERVATIONS), dtype=np.int64)
     written = np.zeros((2, size), dtype=np.uint8)
-    entries = (np.asarray(positions) + loaded.starts) % size
+    entries = (positions + loaded.starts) % size
     _play_general(
         core, loaded.lengths, entries, starter, SETTINGS.cycles, SETTINGS.processes, pspace,
         rows, last_result, alive, order, observations, written, track,
