@@ -347,7 +347,7 @@ def _play_general(
     return left
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def load_core(core, code_instr, code_a, code_b, offsets, lengths, positions) -> None:  # noqa: ANN001
     """Fill the core with DAT.F $0, $0 and place each warrior's code at its position."""
     size = core.shape[0]
