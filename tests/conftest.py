@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from support import REPO
+from support import EVO, REPO
 
 
 def run_evo(*args: str, cwd: Path | None = None, timeout: float = 300, **kw: Any):
     """Run the `evo` console script in a subprocess and capture its output."""
     env = dict(os.environ, PYTHONUNBUFFERED="1", COLUMNS="200")
     return subprocess.run(
-        [sys.executable, "-c", "from evo.cli import main; main()", *args],
+        [*EVO, *args],
         cwd=cwd or REPO,
         env=env,
         capture_output=True,

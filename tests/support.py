@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,8 @@ from evo.config import ExperimentConfig, validate
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+EVO = [sys.executable, "-c", "from evo.cli import console; console()"]
+"""What the installed ``evo`` script runs."""
 
 
 def make_config(**sections: Any) -> ExperimentConfig:

@@ -192,3 +192,30 @@ def problems() -> None:
     width = max((len(name) for name, _ in rows), default=0)
     for name, description in rows:
         out.print(f"{name.ljust(width)}  {description}", markup=False)
+
+
+def _forwarder(target: str) -> Callable[[typer.Context], None]:
+    def forward(ctx: typer.Context) -> None:
+        from importlib import import_module
+
+        module, _, function = target.partition(":")
+        raise typer.Exit(getattr(import_module(module), function)(ctx.args))
+
+    return forward
+
+
+def _list_plugin_commands() -> None:
+    """Show the fast subcommands (dispatched by ``evo.cli.main`` before this app loads)
+    in ``evo --help``; reaching one here forwards its arguments to it."""
+    from evo.cli import plugin_commands
+
+    for name, (target, summary) in sorted(plugin_commands().items()):
+        app.command(
+            name,
+            help=summary,
+            add_help_option=False,
+            context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+        )(_forwarder(target))
+
+
+_list_plugin_commands()

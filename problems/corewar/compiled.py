@@ -16,13 +16,9 @@ import fcntl
 import hashlib
 import importlib.util
 import os
-import platform
 import sys
 import sysconfig
-import tempfile
-import warnings
 from collections.abc import Callable
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -58,18 +54,29 @@ def cache_dir() -> Path:
     return Path(root or Path.home() / ".cache") / "evo-corewar"
 
 
+def numba_version_file() -> Path:
+    """numba's ``_version.py``, found without importing numba (or importlib.metadata)."""
+    spec = importlib.util.find_spec("numba")
+    if spec is None or spec.origin is None:
+        raise ImportError("numba is not installed")
+    return Path(spec.origin).parent / "_version.py"
+
+
 def module_name() -> str:
     """A name that changes with the kernel's source, Python, numba, numpy and machine."""
     digest = hashlib.sha256()
     for name in SOURCES:
         digest.update((HERE / name).read_bytes())
-    versions = (sys.version, platform.machine(), version("numba"), np.__version__)
-    digest.update(repr(versions).encode())
+    digest.update(repr((sys.version, os.uname().machine, np.__version__)).encode())
+    digest.update(numba_version_file().read_bytes())
     return f"corewar_rounds_{digest.hexdigest()[:16]}"
 
 
 def build(name: str, directory: Path) -> Path:
     """Compile ``play_rounds`` into extension module ``name`` in ``directory``."""
+    import tempfile
+    import warnings
+
     from problems.corewar.rounds import play_rounds as jitted
 
     with tempfile.TemporaryDirectory(dir=directory) as scratch, warnings.catch_warnings():

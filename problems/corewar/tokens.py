@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 
 
@@ -20,30 +21,21 @@ class Tok(IntEnum):
     MISC = 9
 
 
-EXPR_CHARS = "()/+-%!="
-MODE_CHARS = "#$@<>*{}"
-
-
-def is_word_start(ch: str) -> bool:
-    """Letters (ASCII) and underscore start an identifier."""
-    return ch == "_" or ("a" <= ch <= "z") or ("A" <= ch <= "Z")
-
-
-def is_word_char(ch: str) -> bool:
-    """Characters that continue an identifier."""
-    return is_word_start(ch) or ch.isdigit()
+SPACE = " \t\n\v\f\r"
+"""C's isspace in the C locale."""
+_TOKEN = re.compile(r"[ \t\n\v\f\r]*+(?:([0-9]+)|([A-Za-z_][A-Za-z0-9_]*)|(&&|\|\|)|(.))", re.S)
+"""Spaces, then a number, an identifier (ASCII, as C's isalnum), ``&&``/``||`` or one
+character."""
+_SINGLE = (
+    dict.fromkeys("()/+-%!=", Tok.EXPR)  # with && and ||: expression operators
+    | dict.fromkeys("#$@<>*{}", Tok.MODE)
+    | {"&": Tok.APPEND, ";": Tok.COMMENT, ",": Tok.COMMA, ".": Tok.DOT}
+)
 
 
 def is_space(ch: str) -> bool:
     """C's isspace in the C locale."""
-    return ch in " \t\n\v\f\r"
-
-
-def skip_space(text: str, i: int) -> int:
-    """Index of the first non-space character at or after ``i``."""
-    while i < len(text) and is_space(text[i]):
-        i += 1
-    return i
+    return ch in SPACE
 
 
 def char_at(text: str, i: int) -> str:
@@ -53,34 +45,14 @@ def char_at(text: str, i: int) -> str:
 
 def next_token(text: str, i: int) -> tuple[Tok, str, int]:
     """The token starting at or after ``i``: ``(class, text, index after it)``."""
-    i = skip_space(text, i)
-    if i >= len(text):
-        return Tok.NONE, "", i
-    ch = text[i]
-    if ch.isdigit() and ch.isascii():
-        j = i
-        while j < len(text) and text[j].isdigit() and text[j].isascii():
-            j += 1
-        return Tok.NUMBER, text[i:j], j
-    if is_word_start(ch):
-        j = i
-        while j < len(text) and is_word_char(text[j]):
-            j += 1
-        return Tok.WORD, text[i:j], j
-    if ch in EXPR_CHARS:
-        return Tok.EXPR, ch, i + 1
-    if ch in MODE_CHARS:
-        return Tok.MODE, ch, i + 1
-    if ch == "&":
-        if char_at(text, i + 1) == "&":
-            return Tok.EXPR, "&&", i + 2
-        return Tok.APPEND, ch, i + 1
-    if ch == ";":
-        return Tok.COMMENT, ch, i + 1
-    if ch == ",":
-        return Tok.COMMA, ch, i + 1
-    if ch == ".":
-        return Tok.DOT, ch, i + 1
-    if ch == "|" and char_at(text, i + 1) == "|":
-        return Tok.EXPR, "||", i + 2
-    return Tok.MISC, ch, i + 1
+    match = _TOKEN.match(text, i)
+    if match is None:  # only spaces are left
+        return Tok.NONE, "", len(text)
+    number, word, pair, single = match.groups()
+    if number is not None:
+        return Tok.NUMBER, number, match.end()
+    if word is not None:
+        return Tok.WORD, word, match.end()
+    if pair is not None:
+        return Tok.EXPR, pair, match.end()
+    return _SINGLE.get(single, Tok.MISC), single, match.end()

@@ -31,6 +31,13 @@ def test_problems_lists_registered_adapters(evo_cli):
     assert {"zdt1", "rps"} <= set(names)
 
 
+def test_help_lists_the_fast_subcommands(evo_cli):
+    result = evo_cli("--help")
+    assert result.returncode == 0
+    assert "battle" in result.stdout and "pmars -b" in result.stdout
+    assert evo_cli("battle", "--help").stdout.startswith("usage: evo battle")
+
+
 def test_run_resume_export_plot(evo_cli, experiment, tmp_path):
     run_dir = tmp_path / "run"
     result = evo_cli("run", str(experiment), "--run-dir", str(run_dir), "--quiet")

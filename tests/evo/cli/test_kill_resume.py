@@ -5,12 +5,11 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 
 import numpy as np
 
-from support import REPO
+from support import EVO, REPO
 
 EXPERIMENT = """\
 name: killme
@@ -23,7 +22,7 @@ evaluation: {{backend: {backend}, workers: 2, timeout: 5}}
 budget: {{evaluations: 400}}
 """
 
-COMMAND = [sys.executable, "-c", "from evo.cli import main; main()"]
+COMMAND = EVO
 
 
 def evaluations_in(run_dir):

@@ -1,10 +1,11 @@
 """`evo battle` as a whole process: pMARS's output format, options and exit codes."""
 
 import json
+import subprocess
 
 import pytest
 
-from support import REPO, SHARED
+from support import EVO, REPO, SHARED
 
 COREWAR = SHARED / "corewar"
 
@@ -101,3 +102,17 @@ def test_other_settings_are_accepted(evo_cli):
     )
     assert small.returncode == 0, small.stderr
     assert small.stdout.splitlines()[-1].startswith("Results: ")
+
+
+def test_a_reader_that_goes_away_ends_the_battle_quietly():
+    """As `evo battle ... | head -1`: no traceback when stdout's reader has gone."""
+    warrior = str(COREWAR / "warriors" / "examples" / "rave.red")
+    battle = subprocess.Popen(
+        [*EVO, "battle", "-r", "2", warrior, warrior],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    battle.stdout.close()
+    stderr = battle.stderr.read().decode()
+    assert battle.wait(timeout=120) == 1
+    assert "Traceback" not in stderr and "Error" not in stderr
