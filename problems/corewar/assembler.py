@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-import numpy as np
-
 from problems.corewar.expand import OPCODE_NAMES, PSEUDO_OPS, Diagnostics, Expander, Kind
 from problems.corewar.expressions import Evaluator, ExpressionError
 from problems.corewar.redcode import MODE, MODIFIER, OPCODE, Settings, Warrior
@@ -207,12 +205,48 @@ class LineParser:
         self.step(rest, Step.B_EXPR if state is Step.B_EXPR else self.last)
 
 
+@dataclass(frozen=True)
+class Listing:
+    """An assembled warrior whose code is still rows ``(op, mod, amode, a, bmode, b)``
+    (``evo battle`` plays these without numpy); ``warrior()`` makes the ``Warrior``."""
+
+    rows: list[list[int]]
+    start: int
+    name: str
+    author: str
+    strategy: str
+    pin: int | None
+    source: str
+    warnings: tuple[str, ...]
+
+    def warrior(self) -> Warrior:
+        """The ``Warrior``, its code an ``(length, 6)`` int64 array."""
+        import numpy as np
+
+        code = np.array(self.rows, dtype=np.int64).reshape(len(self.rows), 6)
+        return Warrior(
+            code=code,
+            start=self.start,
+            name=self.name,
+            author=self.author,
+            strategy=self.strategy,
+            pin=self.pin,
+            source=self.source,
+            warnings=self.warnings,
+        )
+
+
 def assemble(source: str, settings: Settings | None = None) -> Warrior:
     """Assemble Redcode ``source`` (or a pMARS load file) into a ``Warrior``.
 
     Raises:
         AssemblyError: for any problem, with the line it was found on.
     """
+    return assemble_listing(source, settings).warrior()
+
+
+def assemble_listing(source: str, settings: Settings | None = None) -> Listing:
+    """Assemble as ``assemble`` does, stopping before the code becomes an array."""
     settings = settings or Settings()
     if not isinstance(source, str):
         raise AssemblyError(0, f"source must be text, not {type(source).__name__}")
@@ -224,7 +258,7 @@ def assemble(source: str, settings: Settings | None = None) -> Warrior:
         raise AssemblyError(0, "source too deeply nested") from None
 
 
-def _assemble(source: str, settings: Settings) -> Warrior:
+def _assemble(source: str, settings: Settings) -> Listing:
     text = read_source(source)
     diag = Diagnostics()
     evaluator = Evaluator()
@@ -287,8 +321,8 @@ def _assemble(source: str, settings: Settings) -> Warrior:
     if start >= len(rows):
         diag.warn(0, f"start {start} lies outside the code")
     warnings = tuple(f"line {n}: {m}" if n else m for n, m in diag.warnings)
-    return Warrior(
-        code=np.array(rows, dtype=np.int64).reshape(len(rows), 6),
+    return Listing(
+        rows=rows,
         start=start,
         name=text.name,
         author=text.author,

@@ -1,10 +1,10 @@
 """Battles on the numba MARS: one pMARS-style battle, or many pairs at once across cores.
 
 Rounds of one battle run in order when a warrior uses P-space (results carry over
-between rounds), on the kernel compiled ahead of time (``compiled``), and in parallel
-otherwise; batches of pairs run in parallel, one pair per thread. Placement and first
-mover follow pMARS exactly (``placement.schedule``). Rounds in order need numba itself
-only when the compiled kernel cannot be built.
+between rounds), on the kernel compiled ahead of time (``sequential``, ``compiled``), and
+in parallel otherwise; batches of pairs run in parallel, one pair per thread. Placement
+and first mover follow pMARS exactly (``placement.schedule``). Rounds in order need numba
+itself only when the compiled kernel cannot be built.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from problems.corewar.layout import pack
-from problems.corewar.placement import pmars_score, schedule
+from problems.corewar.layout import OBSERVATIONS, pack
+from problems.corewar.placement import schedule
 from problems.corewar.redcode import LDP, OP, STP, Settings, Warrior
+from problems.corewar.scoring import pmars_score, tally
+from problems.corewar.sequential import play_in_order, pspace_rows
 
 
 @dataclass(frozen=True)
@@ -30,33 +32,21 @@ class Loaded:
     lengths: np.ndarray
     starts: np.ndarray
     pins: list[int | None]
-    uses_pspace: np.ndarray
 
     @classmethod
     def of(cls, warriors: Sequence[Warrior]) -> Loaded:
-        parts = [pack(w.code) for w in warriors]
+        parts = [pack(w.code.tolist()) for w in warriors]
         lengths = np.array([len(w) for w in warriors], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         return cls(
-            instr=np.concatenate([p[0] for p in parts]),
-            a=np.concatenate([p[1] for p in parts]),
-            b=np.concatenate([p[2] for p in parts]),
+            instr=np.array([x for p in parts for x in p[0]], dtype=np.int32),
+            a=np.array([x for p in parts for x in p[1]], dtype=np.int32),
+            b=np.array([x for p in parts for x in p[2]], dtype=np.int32),
             offsets=offsets,
             lengths=lengths,
             starts=np.array([w.start for w in warriors], dtype=np.int64),
             pins=[w.pin for w in warriors],
-            uses_pspace=np.array(
-                [bool(np.isin(w.code[:, OP], (LDP, STP)).any()) for w in warriors]
-            ),
         )
-
-
-def pspace_rows(pins: Sequence[int | None]) -> np.ndarray:
-    """Which P-space each warrior uses: warriors with the same PIN share one."""
-    rows, shared = [], {}
-    for i, pin in enumerate(pins):
-        rows.append(shared.setdefault(pin, i) if pin is not None else i)
-    return np.array(rows, dtype=np.int64)
 
 
 def placements(
@@ -85,15 +75,7 @@ class BattleResult:
     def counts(self) -> np.ndarray:
         """pMARS's per-warrior tallies: ``[i, s-1]`` rounds survived with ``s`` survivors,
         ``[i, n + k - 1]`` deaths while ``n - k + 1`` were alive (k = 1, 2, ...)."""
-        n = self.alive.shape[1]
-        counts = np.zeros((n, 2 * n - 1), dtype=np.int64)
-        survivors = self.alive.sum(axis=1)
-        for s in range(1, n + 1):
-            counts[:, s - 1] += self.alive[survivors == s].sum(axis=0)
-        for k in range(n):
-            died = self.death_order[:, k]
-            counts[:, 2 * n - 2 - k] += np.bincount(died[died >= 0], minlength=n)
-        return counts
+        return np.array(tally(self.alive.tolist(), self.death_order.tolist()), dtype=np.int64)
 
     def scores(self) -> list[int]:
         """pMARS's score of each warrior."""
@@ -121,17 +103,27 @@ def battle(
     ``parallel`` spreads the rounds over cores; by default it does when no warrior uses
     P-space. Rounds with P-space always run in order, on one core.
     """
+    uses_pspace = any(bool(np.isin(w.code[:, OP], (LDP, STP)).any()) for w in warriors)
+    if uses_pspace or parallel is False:
+        played = play_in_order(
+            [w.code.tolist() for w in warriors],
+            [w.start for w in warriors],
+            [w.pin for w in warriors],
+            settings,
+            seed,
+            observe=observe,
+        )
+        shape = (played.rounds, played.n)
+        return BattleResult(
+            np.frombuffer(played.alive, dtype=np.bool_).reshape(shape),
+            np.frombuffer(played.order, dtype=np.int64).reshape(shape),
+            np.frombuffer(played.observations, dtype=np.int64).reshape(*shape, OBSERVATIONS),
+        )
+    from problems.corewar.rounds import independent_rounds
+
     loaded = Loaded.of(warriors)
     positions, starters = placements(len(warriors), settings, settings.rounds, seed)
-    if loaded.uses_pspace.any():
-        parallel = False
-    elif parallel is None:
-        parallel = True
-    if parallel:
-        from problems.corewar.rounds import independent_rounds as play
-    else:
-        from problems.corewar.compiled import play_rounds as play
-    alive, order, observations = play(
+    alive, order, observations = independent_rounds(
         loaded.instr,
         loaded.a,
         loaded.b,
@@ -144,7 +136,7 @@ def battle(
         settings.cycles,
         settings.processes,
         settings.pspace,
-        pspace_rows(loaded.pins),
+        np.array(pspace_rows(loaded.pins), dtype=np.int64),
         observe,
     )
     return BattleResult(alive, order, observations)
@@ -202,7 +194,7 @@ def run_pairs(
         loaded.lengths,
         loaded.starts,
         np.asarray(pairs, dtype=np.int64).reshape(-1, 2),
-        pspace_rows(loaded.pins),
+        np.array(pspace_rows(loaded.pins), dtype=np.int64),
         positions,
         starters,
         settings.coresize,

@@ -72,7 +72,7 @@ def battle_main(argv: list[str]) -> int:
     if problem:
         print(f"evo battle: {problem}", file=sys.stderr)
         return USAGE_ERROR
-    from problems.corewar.assembler import AssemblyError, assemble
+    from problems.corewar.assembler import AssemblyError, assemble_listing
     from problems.corewar.redcode import Settings
 
     settings = Settings(
@@ -94,7 +94,7 @@ def battle_main(argv: list[str]) -> int:
             print(f"{name}: cannot read warrior: {exc.strerror or exc}", file=sys.stderr)
             return ASSEMBLY_ERROR
         try:
-            warriors.append(assemble(text, settings))
+            warriors.append(assemble_listing(text, settings))
         except AssemblyError as exc:
             where = f"{name}:{exc.line}" if exc.line else name
             print(f"{where}: {exc.message}", file=sys.stderr)
@@ -102,21 +102,29 @@ def battle_main(argv: list[str]) -> int:
     # When numba's JIT serves (no compiled kernel), its first call imports scipy.linalg to
     # look for BLAS (0.2 s); nothing here uses BLAS, so this process declines the import.
     sys.modules.setdefault("scipy", None)  # type: ignore[arg-type]
-    from problems.corewar.battle import battle
     from problems.corewar.placement import rng
+    from problems.corewar.scoring import pmars_score, tally
+    from problems.corewar.sequential import play_in_order
 
     seed = args.position - settings.mindistance if args.position else rng(int(time.time()))
-    # One core, as pMARS: the compiled kernel starts without importing numba.
-    result = battle(warriors, settings, seed, parallel=False)
-    counts, scores = result.counts(), result.scores()
+    # One core, as pMARS, on the compiled kernel: neither numba nor numpy is imported.
+    played = play_in_order(
+        [w.rows for w in warriors],
+        [w.start for w in warriors],
+        [w.pin for w in warriors],
+        settings,
+        seed,
+    )
+    n = played.n
+    alive = [played.alive[r * n : (r + 1) * n] for r in range(played.rounds)]
+    order = [played.order[r * n : (r + 1) * n] for r in range(played.rounds)]
+    counts = tally(alive, order)
     for i, warrior in enumerate(warriors):
-        print(f"{warrior.name} by {warrior.author} scores {scores[i]}")
-        if len(warriors) > 2:
-            n = len(warriors)
-            tallies = " ".join(str(int(c)) for c in counts[i, :n])
-            print(f"  Results: {tallies} {int(counts[i, n:].sum())}")
-    if len(warriors) == 2:
-        print(f"Results: {counts[0, 0]} {counts[0, 2]} {counts[0, 1]}")
+        print(f"{warrior.name} by {warrior.author} scores {pmars_score(counts[i], n)}")
+        if n > 2:
+            print(f"  Results: {' '.join(map(str, counts[i][:n]))} {sum(counts[i][n:])}")
+    if n == 2:
+        print(f"Results: {counts[0][0]} {counts[0][2]} {counts[0][1]}")
     return 0
 
 

@@ -10,16 +10,16 @@ U = np.uint64
 
 
 @njit(cache=True, error_model="numpy")
-def duel(core, processes, cycles, starter, pspace, pspace_index, last_result, alive,
-           death_order, observations, written, starts0, starts1):
-    size = core.shape[0]
-    c = core.reshape(size * 4)
+def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_result,
+           alive, death_order, observations, written, starts0, starts1):
+    size = core.shape[0] >> 2
+    c = core
     qn = 2
     while qn < 2 * processes:
         qn <<= 1
     mask = qn - 1
     p2 = 2 * processes
-    q = np.empty(qn, dtype=np.int32)
+    q = queue
     q[0] = starts0
     q[1] = starts1
     w0 = starter
@@ -1029,16 +1029,16 @@ def duel(core, processes, cycles, starter, pspace, pspace_index, last_result, al
 
 
 @njit(cache=True, error_model="numpy")
-def duel_tracking(core, processes, cycles, starter, pspace, pspace_index, last_result, alive,
-           death_order, observations, written, starts0, starts1):
-    size = core.shape[0]
-    c = core.reshape(size * 4)
+def duel_tracking(core, queue, processes, cycles, starter, pspace, pspace_index, last_result,
+           alive, death_order, observations, written, starts0, starts1):
+    size = core.shape[0] >> 2
+    c = core
     qn = 2
     while qn < 2 * processes:
         qn <<= 1
     mask = qn - 1
     p2 = 2 * processes
-    q = np.empty(qn, dtype=np.int32)
+    q = queue
     q[0] = starts0
     q[1] = starts1
     w0 = starter

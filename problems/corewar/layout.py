@@ -1,4 +1,5 @@
-"""How warriors enter the MARS kernels and what the kernels report, without numba.
+"""How warriors enter the MARS kernels and what the kernels report, without numba or
+numpy (``evo battle`` runs on these alone).
 
 An instruction is one int32 packing opcode, modifier and both modes
 (``op << 9 | mod << 6 | amode << 3 | bmode``) beside its A and B numbers.
@@ -6,16 +7,27 @@ An instruction is one int32 packing opcode, modifier and both modes
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Iterable, Sequence
 
 OBSERVATIONS = 4
 """Per warrior and round: instructions executed, peak processes, distinct cells written,
 and the cycle (instructions executed by all) at which it died, or -1."""
 EXECUTED, PEAK_PROCESSES, CELLS_WRITTEN, DIED_AT = range(OBSERVATIONS)
+STATE_ROWS = 7
+"""Rows of a round's per-warrior scratch state (``mars.round_buffers``)."""
 
 
-def pack(code: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A ``(length, 6)`` code array as ``(instr, aval, bval)`` int32 arrays."""
-    code = np.asarray(code, dtype=np.int64)
-    instr = (code[:, 0] << 9) | (code[:, 1] << 6) | (code[:, 2] << 3) | code[:, 4]
-    return instr.astype(np.int32), code[:, 3].astype(np.int32), code[:, 5].astype(np.int32)
+def pack(code: Iterable[Sequence[int]]) -> tuple[list[int], list[int], list[int]]:
+    """Rows ``(op, mod, amode, a, bmode, b)`` as packed instructions, A and B numbers."""
+    instr, a, b = [], [], []
+    for op, mod, amode, a_value, bmode, b_value in code:
+        instr.append((int(op) << 9) | (int(mod) << 6) | (int(amode) << 3) | int(bmode))
+        a.append(int(a_value))
+        b.append(int(b_value))
+    return instr, a, b
+
+
+def queue_length(n: int, processes: int) -> int:
+    """Process-queue slots a round of ``n`` warriors needs: the two-warrior loop's shared
+    ring (a power of two of at least ``2 * processes``) or ``n`` queues of ``processes``."""
+    return max(4, n) * processes

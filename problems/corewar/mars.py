@@ -1,8 +1,8 @@
 """The numba MARS: the same semantics as ``mars_reference``, compiled.
 
-The core is one ``(size, 4)`` int32 array, a cell per row so that an instruction and its
-numbers share a cache line: column 0 is the packed instruction (``layout``), columns 1
-and 2 hold the A and B numbers. One call plays one round; ``rounds`` drives rounds and
+The core is one flat int32 array of four numbers per cell (``4 * size``), so that an
+instruction and its numbers share a cache line: the packed instruction (``layout``), the
+A and B numbers and one unused. One call plays one round; ``rounds`` drives rounds and
 batches. Two-warrior rounds, nearly all of them, run in the generated loops of ``duel``;
 one warrior or a melee runs in the general loop here.
 """
@@ -13,7 +13,14 @@ import numpy as np
 from numba import njit
 
 from problems.corewar.duel import duel, duel_tracking
-from problems.corewar.layout import CELLS_WRITTEN, DIED_AT, EXECUTED, PEAK_PROCESSES
+from problems.corewar.layout import (
+    CELLS_WRITTEN,
+    DIED_AT,
+    EXECUTED,
+    PEAK_PROCESSES,
+    STATE_ROWS,
+    queue_length,
+)
 from problems.corewar.rare_ops import mul_div_mod, pspace_op
 from problems.corewar.redcode import (
     A_INDIRECT,
@@ -64,19 +71,19 @@ def _combine(x: int, y: int, size: int, kind: int) -> int:
 def _arithmetic(core, addr, mod, aa, ab, ba, bb, size, kind) -> None:  # noqa: ANN001
     """ADD (kind 0), SUB (1): B-target <- B-target op A-target."""
     if mod == M_A:
-        core[addr, 1] = _combine(ba, aa, size, kind)
+        core[4 * addr + 1] = _combine(ba, aa, size, kind)
     elif mod == M_B:
-        core[addr, 2] = _combine(bb, ab, size, kind)
+        core[4 * addr + 2] = _combine(bb, ab, size, kind)
     elif mod == M_AB:
-        core[addr, 2] = _combine(bb, aa, size, kind)
+        core[4 * addr + 2] = _combine(bb, aa, size, kind)
     elif mod == M_BA:
-        core[addr, 1] = _combine(ba, ab, size, kind)
+        core[4 * addr + 1] = _combine(ba, ab, size, kind)
     elif mod == M_X:
-        core[addr, 2] = _combine(bb, aa, size, kind)
-        core[addr, 1] = _combine(ba, ab, size, kind)
+        core[4 * addr + 2] = _combine(bb, aa, size, kind)
+        core[4 * addr + 1] = _combine(ba, ab, size, kind)
     else:
-        core[addr, 1] = _combine(ba, aa, size, kind)
-        core[addr, 2] = _combine(bb, ab, size, kind)
+        core[4 * addr + 1] = _combine(ba, aa, size, kind)
+        core[4 * addr + 2] = _combine(bb, ab, size, kind)
 
 
 @njit(cache=True, inline="always")
@@ -122,6 +129,8 @@ def _less(mod: int, aa: int, ab: int, ba: int, bb: int) -> bool:
 @njit(cache=True, error_model="numpy")
 def _play_general(
     core: np.ndarray,
+    queue: np.ndarray,
+    state: np.ndarray,
     lengths: np.ndarray,
     entries: np.ndarray,
     starter: int,
@@ -138,19 +147,20 @@ def _play_general(
 ) -> int:
     """Any number of warriors on a loaded core: the general loop (one warrior, melee)."""
     n = lengths.shape[0]
-    size = core.shape[0]
-    flat = core.reshape(size * 4)
-    queue = np.empty((n, processes), dtype=core.dtype)
-    head = np.zeros(n, dtype=np.int64)
-    tail = np.ones(n, dtype=np.int64) if processes > 1 else np.zeros(n, dtype=np.int64)
-    count = np.zeros(n, dtype=np.int64)
-    executed_by = np.zeros(n, dtype=np.int64)
-    following = np.empty(n, dtype=np.int64)
-    previous = np.empty(n, dtype=np.int64)
+    size = core.shape[0] >> 2
+    head = state[0]
+    tail = state[1]
+    count = state[2]
+    executed_by = state[3]
+    following = state[4]
+    previous = state[5]
     for i in range(n):
         w = (starter + i) % n
-        queue[w, 0] = entries[w]
+        queue[w * processes] = entries[w]
+        head[w] = 0
+        tail[w] = 1 if processes > 1 else 0
         count[w] = 1
+        executed_by[w] = 0
         following[w] = (w + 1) % n
         previous[w] = (w - 1) % n
         alive[w] = True
@@ -166,20 +176,20 @@ def _play_general(
     executed = 0
     deaths = 0
     while True:
-        pc = queue[w, head[w]]
+        pc = queue[w * processes + head[w]]
         head[w] += 1
         if head[w] == processes:
             head[w] = 0
         count[w] -= 1
         executed += 1
         executed_by[w] += 1
-        word = core[pc, 0]
+        word = core[4 * pc]
         op = word >> 9
         mod = (word >> 6) & 7
         amode = (word >> 3) & 7
         bmode = word & 7
-        ra_a = core[pc, 1]
-        ra_b = core[pc, 2]
+        ra_a = core[4 * pc + 1]
+        ra_b = core[4 * pc + 2]
         # Operands (written out twice: numba's inlining costs a third of the speed here).
         if amode == IMMEDIATE:
             addr_a = pc
@@ -190,21 +200,21 @@ def _play_general(
             if addr_a >= size:
                 addr_a -= size
             if amode == DIRECT:
-                aa = core[addr_a, 1]
-                ab = core[addr_a, 2]
+                aa = core[4 * addr_a + 1]
+                ab = core[4 * addr_a + 2]
             else:
                 column = 1 if amode == A_INDIRECT or amode == A_PREDEC or amode == A_POSTINC else 2
-                offset = core[addr_a, column]
+                offset = core[4 * addr_a + column]
                 if amode == A_PREDEC or amode == B_PREDEC:
                     offset = offset - 1 if offset > 0 else size - 1
-                    core[addr_a, column] = offset
+                    core[4 * addr_a + column] = offset
                 target = addr_a + offset
                 if target >= size:
                     target -= size
-                aa = core[target, 1]
-                ab = core[target, 2]
+                aa = core[4 * target + 1]
+                ab = core[4 * target + 2]
                 if amode == A_POSTINC or amode == B_POSTINC:
-                    core[addr_a, column] = offset + 1 if offset + 1 < size else 0
+                    core[4 * addr_a + column] = offset + 1 if offset + 1 < size else 0
                 addr_a = target
         if bmode == IMMEDIATE:
             addr_b = pc
@@ -215,21 +225,21 @@ def _play_general(
             if addr_b >= size:
                 addr_b -= size
             if bmode == DIRECT:
-                ba = core[addr_b, 1]
-                bb = core[addr_b, 2]
+                ba = core[4 * addr_b + 1]
+                bb = core[4 * addr_b + 2]
             else:
                 column = 1 if bmode == A_INDIRECT or bmode == A_PREDEC or bmode == A_POSTINC else 2
-                offset = core[addr_b, column]
+                offset = core[4 * addr_b + column]
                 if bmode == A_PREDEC or bmode == B_PREDEC:
                     offset = offset - 1 if offset > 0 else size - 1
-                    core[addr_b, column] = offset
+                    core[4 * addr_b + column] = offset
                 target = addr_b + offset
                 if target >= size:
                     target -= size
-                ba = core[target, 1]
-                bb = core[target, 2]
+                ba = core[4 * target + 1]
+                bb = core[4 * target + 2]
                 if bmode == A_POSTINC or bmode == B_POSTINC:
-                    core[addr_b, column] = offset + 1 if offset + 1 < size else 0
+                    core[4 * addr_b + column] = offset + 1 if offset + 1 < size else 0
                 addr_b = target
         nxt = pc + 1
         if nxt == size:
@@ -242,23 +252,23 @@ def _play_general(
         elif op == MOV:
             write = True
             if mod == M_I:
-                core[addr_b, 0] = core[addr_a, 0]
-                core[addr_b, 1] = aa
-                core[addr_b, 2] = ab
+                core[4 * addr_b] = core[4 * addr_a]
+                core[4 * addr_b + 1] = aa
+                core[4 * addr_b + 2] = ab
             elif mod == M_A:
-                core[addr_b, 1] = aa
+                core[4 * addr_b + 1] = aa
             elif mod == M_B:
-                core[addr_b, 2] = ab
+                core[4 * addr_b + 2] = ab
             elif mod == M_AB:
-                core[addr_b, 2] = aa
+                core[4 * addr_b + 2] = aa
             elif mod == M_BA:
-                core[addr_b, 1] = ab
+                core[4 * addr_b + 1] = ab
             elif mod == M_X:
-                core[addr_b, 2] = aa
-                core[addr_b, 1] = ab
+                core[4 * addr_b + 2] = aa
+                core[4 * addr_b + 1] = ab
             else:
-                core[addr_b, 1] = aa
-                core[addr_b, 2] = ab
+                core[4 * addr_b + 1] = aa
+                core[4 * addr_b + 2] = ab
         elif op == ADD:
             write = True
             _arithmetic(core, addr_b, mod, aa, ab, ba, bb, size, 0)
@@ -267,7 +277,7 @@ def _play_general(
             _arithmetic(core, addr_b, mod, aa, ab, ba, bb, size, 1)
         elif op == MUL or op == DIV or op == MOD:
             write = True
-            die = mul_div_mod(flat, addr_b * 4, word >> 6, aa, ab, ba, bb, size)
+            die = mul_div_mod(core, addr_b * 4, word >> 6, aa, ab, ba, bb, size)
         elif op == JMP:
             push = addr_a
         elif op == JMZ:
@@ -279,20 +289,24 @@ def _play_general(
         elif op == DJN:
             write = True
             if mod == M_A or mod == M_BA or mod == M_F or mod == M_X or mod == M_I:
-                core[addr_b, 1] = core[addr_b, 1] - 1 if core[addr_b, 1] > 0 else size - 1
+                core[4 * addr_b + 1] = (
+                    core[4 * addr_b + 1] - 1 if core[4 * addr_b + 1] > 0 else size - 1
+                )
             if mod == M_B or mod == M_AB or mod == M_F or mod == M_X or mod == M_I:
-                core[addr_b, 2] = core[addr_b, 2] - 1 if core[addr_b, 2] > 0 else size - 1
+                core[4 * addr_b + 2] = (
+                    core[4 * addr_b + 2] - 1 if core[4 * addr_b + 2] > 0 else size - 1
+                )
             if not _zero(mod, ba - 1, bb - 1):
                 push = addr_a
         elif op == SPL:
             t = tail[w]
-            queue[w, t] = nxt
+            queue[w * processes + t] = nxt
             t += 1
             if t == processes:
                 t = 0
             count[w] += 1
             if count[w] < processes:
-                queue[w, t] = addr_a
+                queue[w * processes + t] = addr_a
                 t += 1
                 if t == processes:
                     t = 0
@@ -305,24 +319,24 @@ def _play_general(
             if _less(mod, aa, ab, ba, bb):
                 push = nxt + 1 if nxt + 1 < size else 0
         elif op == SEQ or op == CMP:
-            if _equal(mod, aa, ab, ba, bb) and (mod != M_I or core[addr_a, 0] == core[addr_b, 0]):
+            if _equal(mod, aa, ab, ba, bb) and (mod != M_I or core[4 * addr_a] == core[4 * addr_b]):
                 push = nxt + 1 if nxt + 1 < size else 0
         elif op == SNE:
             if not (
-                _equal(mod, aa, ab, ba, bb) and (mod != M_I or core[addr_a, 0] == core[addr_b, 0])
+                _equal(mod, aa, ab, ba, bb) and (mod != M_I or core[4 * addr_a] == core[4 * addr_b])
             ):
                 push = nxt + 1 if nxt + 1 < size else 0
         elif op == LDP or op == STP:
             write = op == LDP
             pspace_op(
-                flat, addr_b * 4, word >> 6, aa, ab, ba, bb, pspace, pspace_index, last_result, w
+                core, addr_b * 4, word >> 6, aa, ab, ba, bb, pspace, pspace_index, last_result, w
             )
         if track and write and written[w, addr_b] == 0:
             written[w, addr_b] = 1
             observations[w, CELLS_WRITTEN] += 1
         if not die and push >= 0:
             t = tail[w]
-            queue[w, t] = push
+            queue[w * processes + t] = push
             t += 1
             tail[w] = 0 if t == processes else t
             count[w] += 1
@@ -350,22 +364,39 @@ def _play_general(
 @njit(cache=True, inline="always")
 def load_core(core, code_instr, code_a, code_b, offsets, lengths, positions) -> None:  # noqa: ANN001
     """Fill the core with DAT.F $0, $0 and place each warrior's code at its position."""
-    size = core.shape[0]
+    size = core.shape[0] >> 2
     for i in range(size):
-        core[i, 0] = (DAT << 9) | (M_F << 6) | (DIRECT << 3) | DIRECT
-        core[i, 1] = 0
-        core[i, 2] = 0
+        core[4 * i] = (DAT << 9) | (M_F << 6) | (DIRECT << 3) | DIRECT
+        core[4 * i + 1] = 0
+        core[4 * i + 2] = 0
     for w in range(lengths.shape[0]):
         for k in range(lengths[w]):
             cell = (positions[w] + k) % size
-            core[cell, 0] = code_instr[offsets[w] + k]
-            core[cell, 1] = code_a[offsets[w] + k]
-            core[cell, 2] = code_b[offsets[w] + k]
+            core[4 * cell] = code_instr[offsets[w] + k]
+            core[4 * cell + 1] = code_a[offsets[w] + k]
+            core[4 * cell + 2] = code_b[offsets[w] + k]
+
+
+@njit(cache=True)
+def round_buffers(n: int, size: int, processes: int, track: bool) -> tuple:
+    """The scratch ``play_round`` fills: core, process queues, per-warrior state and the
+    map of cells written (``(n, size)`` when tracked, else ``(1, 1)``)."""
+    core = np.empty(4 * size, dtype=np.int32)
+    queue = np.empty(_queue_length(n, processes), dtype=np.int32)
+    state = np.empty((STATE_ROWS, n), dtype=np.int64)
+    written = np.zeros((n, size) if track else (1, 1), dtype=np.uint8)
+    return core, queue, state, written
+
+
+_queue_length = njit(cache=True, inline="always")(queue_length)
 
 
 @njit(cache=True, error_model="numpy")
 def play_round(
     core: np.ndarray,
+    queue: np.ndarray,
+    state: np.ndarray,
+    written: np.ndarray,
     code_instr: np.ndarray,
     code_a: np.ndarray,
     code_b: np.ndarray,
@@ -382,32 +413,34 @@ def play_round(
     alive: np.ndarray,
     death_order: np.ndarray,
     observations: np.ndarray,
-    written: np.ndarray,
     track: bool,
 ) -> int:
-    """Play one round; fills ``alive``, ``death_order`` (-1 padded), ``observations``
-    and updates ``last_result``. With ``track``, ``written`` (``(n, size)``) records the
-    cells each warrior wrote. Returns the number of warriors left."""
+    """Play one round in the scratch of ``round_buffers``; fills ``alive``,
+    ``death_order`` (-1 padded), ``observations`` and updates ``last_result``. With
+    ``track``, ``written`` records the cells each warrior wrote. Returns the number of
+    warriors left. Allocates nothing, so that ``compiled`` can build it into a library."""
     n = lengths.shape[0]
-    size = core.shape[0]
+    size = core.shape[0] >> 2
     load_core(core, code_instr, code_a, code_b, offsets, lengths, positions)
     if track:
         written[:, :] = 0
     if n != 2 or cycles < 1:
-        entries = (positions + starts) % size
+        entries = state[STATE_ROWS - 1]
+        for w in range(n):
+            entries[w] = (positions[w] + starts[w]) % size
         return _play_general(
-            core, lengths, entries, starter, cycles, processes, pspace, pspace_index,
-            last_result, alive, death_order, observations, written, track,
+            core, queue, state, lengths, entries, starter, cycles, processes, pspace,
+            pspace_index, last_result, alive, death_order, observations, written, track,
         )  # fmt: skip
     first, second = starter, 1 - starter
     entry_first = (positions[first] + starts[first]) % size
     entry_second = (positions[second] + starts[second]) % size
     if track:
         return duel_tracking(
-            core, processes, cycles, starter, pspace, pspace_index, last_result, alive,
+            core, queue, processes, cycles, starter, pspace, pspace_index, last_result, alive,
             death_order, observations, written, entry_first, entry_second,
         )  # fmt: skip
     return duel(
-        core, processes, cycles, starter, pspace, pspace_index, last_result, alive,
+        core, queue, processes, cycles, starter, pspace, pspace_index, last_result, alive,
         death_order, observations, written, entry_first, entry_second,
     )  # fmt: skip

@@ -86,11 +86,3 @@ def schedule(count: int, settings: Settings, rounds: int, seed: int) -> list[tup
             positions = placed
         plan.append((positions, round_index % count))
     return plan
-
-
-def pmars_score(counts: list[int], warriors: int) -> int:
-    """pMARS's default score: ``(W*W-1)/S`` points per round survived with S survivors."""
-    return sum(
-        n * ((warriors * warriors - 1) // survivors)
-        for survivors, n in enumerate(counts[:warriors], start=1)
-    )

@@ -1,7 +1,7 @@
 """The rare opcodes, out of line: MUL, DIV, MOD and LDP, STP on the flat core.
 
 Both MARS loops (``mars`` and the generated ``duel``) call these, so that the hot loops
-stay small. ``c`` is the core flattened (``core.reshape(-1)``); ``bp4`` is the B-target's
+stay small. ``c`` is the flat core (four numbers per cell); ``bp4`` is the B-target's
 flat index (``address * 4``); ``key`` is ``opcode << 3 | modifier``.
 """
 

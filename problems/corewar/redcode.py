@@ -9,8 +9,10 @@ format: the assembler produces them, both simulators consume them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 OPCODES: tuple[str, ...] = (
     "DAT",

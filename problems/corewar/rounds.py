@@ -1,8 +1,9 @@
 """Rounds on the numba MARS: the rounds of one battle in order or in parallel, and
 batches of two-warrior battles across cores.
 
-``play_rounds`` (rounds in order, P-space carried over) is also what ``compiled`` builds
-ahead of time, so its arguments are all arrays and integers of fixed types.
+``play_rounds`` (rounds in order, P-space carried over) works in buffers its caller
+provides, so that ``compiled`` can build it into a library that needs neither numba nor
+numpy at run time.
 """
 
 from __future__ import annotations
@@ -11,57 +12,10 @@ import numpy as np
 from numba import njit, prange
 
 from problems.corewar.layout import OBSERVATIONS
-from problems.corewar.mars import play_round
+from problems.corewar.mars import play_round, round_buffers
 
 
-@njit(cache=True)
-def _one_round(
-    instr,
-    a,
-    b,
-    offsets,
-    lengths,
-    starts,
-    positions,
-    starter,
-    size,
-    cycles,
-    processes,
-    pspace,
-    pspace_index,
-    last_result,
-    alive,
-    order,
-    observations,
-    track,
-):
-    n = lengths.shape[0]
-    core = np.empty((size, 4), dtype=np.int32)
-    written = np.zeros((n, size) if track else (1, 1), dtype=np.uint8)
-    return play_round(
-        core,
-        instr,
-        a,
-        b,
-        offsets,
-        lengths,
-        starts,
-        positions,
-        starter,
-        cycles,
-        processes,
-        pspace,
-        pspace_index,
-        last_result,
-        alive,
-        order,
-        observations,
-        written,
-        track,
-    )
-
-
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def play_rounds(
     instr,
     a,
@@ -71,24 +25,33 @@ def play_rounds(
     starts,
     positions,
     starters,
-    size,
     cycles,
     processes,
-    psize,
     pspace_index,
     track,
     alive,
     order,
     observations,
+    core,
+    queue,
+    state,
+    written,
+    pspace,
+    last_result,
 ):
     """All rounds of one battle in order, P-space and results carried from round to
-    round; fills ``alive`` ``(rounds, n)``, ``order`` and ``observations``. Returns the
-    number of rounds played."""
-    rounds, n = positions.shape
-    pspace = np.zeros((n, psize), dtype=np.int32)
-    last_result = np.full(n, size - 1, dtype=np.int32)
+    round; fills ``alive`` ``(rounds, n)``, ``order`` and ``observations``, using the
+    scratch of ``mars.round_buffers`` and ``pspace`` ``(n, psize)``, ``last_result``
+    ``(n,)``. Returns the number of rounds played."""
+    rounds = positions.shape[0]
+    pspace[:, :] = 0
+    last_result[:] = (core.shape[0] >> 2) - 1
     for r in range(rounds):
-        _one_round(
+        play_round(
+            core,
+            queue,
+            state,
+            written,
             instr,
             a,
             b,
@@ -97,7 +60,6 @@ def play_rounds(
             starts,
             positions[r],
             starters[r],
-            size,
             cycles,
             processes,
             pspace,
@@ -135,7 +97,12 @@ def independent_rounds(
     order = np.full((rounds, n), -1, dtype=np.int64)
     observations = np.zeros((rounds, n, OBSERVATIONS), dtype=np.int64)
     for r in prange(rounds):
-        _one_round(
+        core, queue, state, written = round_buffers(n, size, processes, track)
+        play_round(
+            core,
+            queue,
+            state,
+            written,
             instr,
             a,
             b,
@@ -144,7 +111,6 @@ def independent_rounds(
             starts,
             positions[r],
             starters[r],
-            size,
             cycles,
             processes,
             np.zeros((n, psize), dtype=np.int32),
@@ -178,38 +144,32 @@ def pair_battles(
 ):
     """Battles of many ``(i, j)`` pairs, one pair per thread, rounds in order."""
     count = pairs.shape[0]
-    rounds = positions.shape[0]
-    alive = np.zeros((count, rounds, 2), dtype=np.bool_)
-    observations = np.zeros((count, rounds, 2, OBSERVATIONS), dtype=np.int64)
+    alive = np.zeros((count, positions.shape[0], 2), dtype=np.bool_)
+    observations = np.zeros((count, positions.shape[0], 2, OBSERVATIONS), dtype=np.int64)
     for p in prange(count):
         i, j = pairs[p, 0], pairs[p, 1]
-        pair_offsets = np.array([offsets[i], offsets[j]])
-        pair_lengths = np.array([lengths[i], lengths[j]])
-        pair_starts = np.array([starts[i], starts[j]])
-        same = pspace_index[i] == pspace_index[j]
-        pair_index = np.array([0, 0 if same else 1])
-        pspace = np.zeros((2, psize), dtype=np.int32)
-        last_result = np.full(2, size - 1, dtype=np.int32)
-        order = np.empty(2, dtype=np.int64)
-        for r in range(rounds):
-            _one_round(
-                instr,
-                a,
-                b,
-                pair_offsets,
-                pair_lengths,
-                pair_starts,
-                positions[r],
-                starters[r],
-                size,
-                cycles,
-                processes,
-                pspace,
-                pair_index,
-                last_result,
-                alive[p, r],
-                order,
-                observations[p, r],
-                track,
-            )
+        core, queue, state, written = round_buffers(2, size, processes, track)
+        play_rounds(
+            instr,
+            a,
+            b,
+            np.array([offsets[i], offsets[j]]),
+            np.array([lengths[i], lengths[j]]),
+            np.array([starts[i], starts[j]]),
+            positions,
+            starters,
+            cycles,
+            processes,
+            np.array([0, 0 if pspace_index[i] == pspace_index[j] else 1]),
+            track,
+            alive[p],
+            np.empty((positions.shape[0], 2), dtype=np.int64),
+            observations[p],
+            core,
+            queue,
+            state,
+            written,
+            np.zeros((2, psize), dtype=np.int32),
+            np.empty(2, dtype=np.int32),
+        )
     return alive, observations

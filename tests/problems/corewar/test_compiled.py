@@ -1,21 +1,19 @@
-"""The battle kernel compiled ahead of time: same outcomes as the JIT, no numba import,
-and a failed build that falls back to the JIT once and for all."""
+"""The battle kernel compiled ahead of time: same outcomes as the JIT, neither numba nor
+numpy imported, and a failed build that falls back to the JIT once and for all."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
-import sysconfig
 
-import numpy as np
 import pytest
 
 from problems.corewar import compiled
-from problems.corewar.assembler import assemble
-from problems.corewar.battle import Loaded, placements, pspace_rows
+from problems.corewar.assembler import assemble_listing
 from problems.corewar.redcode import Settings
-from problems.corewar.rounds import play_rounds as jitted
+from problems.corewar.sequential import play_in_order
 
 from support import REPO, SHARED
 
@@ -28,36 +26,35 @@ def pspace_golden():
     return next(g for g in map(json.loads, lines) if "pspace" in g["w2"])
 
 
-def arguments(g, settings):
+def play(g, track):
+    settings = Settings(rounds=g["rounds"])
     warriors = [
-        assemble((COREWAR / g[k]).read_text(encoding="latin-1"), settings) for k in ("w1", "w2")
+        assemble_listing((COREWAR / g[k]).read_text(encoding="latin-1"), settings)
+        for k in ("w1", "w2")
     ]
-    loaded = Loaded.of(warriors)
-    positions, starters = placements(2, settings, settings.rounds, g["F"] - settings.mindistance)
-    return (
-        loaded.instr, loaded.a, loaded.b, loaded.offsets, loaded.lengths, loaded.starts,
-        positions, starters, settings.coresize, settings.cycles, settings.processes,
-        settings.pspace, pspace_rows(loaded.pins),
-    )  # fmt: skip
+    return play_in_order(
+        [w.rows for w in warriors],
+        [w.start for w in warriors],
+        [w.pin for w in warriors],
+        settings,
+        g["F"] - settings.mindistance,
+        observe=track,
+    )
 
 
 @needs_compiler
-def test_compiled_kernel_is_an_extension_module_that_agrees_with_the_jit():
-    assert not hasattr(compiled.kernel(), "py_func")  # not a numba dispatcher
+@pytest.mark.parametrize("track", [False, True])
+def test_the_compiled_library_agrees_with_the_jit(monkeypatch, track):
+    monkeypatch.setattr(compiled, "_kernel", None)
+    assert compiled.kernel() is not None, "the library was not built"
     g = pspace_golden()
-    settings = Settings(rounds=g["rounds"])
-    args = arguments(g, settings)
-    alive, order, observations = compiled.play_rounds(*args, True)
-    rounds, n = alive.shape
-    expected = (
-        np.zeros((rounds, n), dtype=np.bool_),
-        np.full((rounds, n), -1, dtype=np.int64),
-        np.zeros((rounds, n, 4), dtype=np.int64),
-    )
-    jitted(*args, True, *expected)
-    for got, want in zip((alive, order, observations), expected, strict=True):
-        np.testing.assert_array_equal(got, want)
-    wins = (alive[:, 0] & ~alive[:, 1]).sum(), (alive[:, 1] & ~alive[:, 0]).sum()
+    native = play(g, track)
+    monkeypatch.setattr(compiled, "_kernel", compiled._use_jit)
+    jitted = play(g, track)
+    for name in ("alive", "order", "observations"):
+        assert getattr(native, name) == getattr(jitted, name), name
+    alive = [native.alive[2 * r : 2 * r + 2] for r in range(native.rounds)]
+    wins = sum(a > b for a, b in alive), sum(b > a for a, b in alive)
     assert wins == (g["w1_wins"], g["w2_wins"])
 
 
@@ -65,7 +62,8 @@ def run_battle(env, g):
     script = (
         "import sys; from problems.corewar.cli import battle_main;"
         f"status = battle_main({['-r', str(g['rounds']), '-F', str(g['F']), str(COREWAR / g['w1']), str(COREWAR / g['w2'])]!r});"
-        "print('numba imported:', 'numba' in sys.modules); sys.exit(status)"
+        "print('numba imported:', 'numba' in sys.modules);"
+        "print('numpy imported:', 'numpy' in sys.modules); sys.exit(status)"
     )  # fmt: skip
     return subprocess.run(
         [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True
@@ -73,14 +71,15 @@ def run_battle(env, g):
 
 
 @needs_compiler
-def test_evo_battle_runs_without_importing_numba():
+def test_evo_battle_runs_without_importing_numba_or_numpy():
     g = pspace_golden()
     result = run_battle(dict(os.environ), g)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[-2:] == [
+    assert lines[-3:] == [
         f"Results: {g['w1_wins']} {g['w2_wins']} {g['ties']}",
         "numba imported: False",
+        "numpy imported: False",
     ]
 
 
@@ -99,29 +98,28 @@ def test_a_failed_build_falls_back_to_the_jit_and_is_not_retried(tmp_path):
     assert second.stdout == first.stdout
 
 
-def test_a_compiled_module_that_will_not_load_is_reported_once(tmp_path, monkeypatch, capsys):
+def test_a_library_that_will_not_load_is_reported_once(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
     monkeypatch.delenv(compiled.DISABLE, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    name = compiled.module_name()
-    directory = compiled.cache_dir()
-    directory.mkdir(parents=True)
-    (directory / f"{name}{sysconfig.get_config_var('EXT_SUFFIX')}").write_bytes(b"not a library")
-    assert compiled._load_or_build() is jitted
+    library = compiled.cache_dir() / compiled.library_name()
+    library.parent.mkdir(parents=True)
+    library.write_bytes(b"not a library")
+    assert compiled._load_or_build() is None
     assert "cannot use the Core War kernel" in capsys.readouterr().err
-    assert (directory / f"{name}.failed").exists()
-    assert compiled._load_or_build() is jitted
+    assert library.with_suffix(".failed").exists()
+    assert compiled._load_or_build() is None
     assert capsys.readouterr().err == ""
 
 
 def test_evo_no_aot_uses_the_jit(monkeypatch):
     monkeypatch.setenv(compiled.DISABLE, "1")
-    assert compiled._load_or_build() is jitted
+    assert compiled._load_or_build() is None
 
 
 def test_the_compiled_kernels_name_covers_every_module_it_is_built_from():
     script = (
-        "import sys; import problems.corewar.rounds;"
+        "import sys; import problems.corewar.rounds, problems.corewar.native_build;"
         "print(' '.join(m for m in sys.modules if m.startswith('problems.corewar.')))"
     )
     result = subprocess.run(
@@ -129,3 +127,25 @@ def test_the_compiled_kernels_name_covers_every_module_it_is_built_from():
     )
     modules = {m.rsplit(".", 1)[1] + ".py" for m in result.stdout.split()}
     assert modules <= set(compiled.SOURCES), modules - set(compiled.SOURCES)
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"a": [9000]}, "a: numbers outside [0, 8000)"),
+        ({"lengths": [2]}, "offsets + lengths run past the code"),
+        ({"positions": [0, 100]}, "positions: 2 numbers, expected 1"),
+        ({"pspace_index": [3]}, "pspace_index: numbers outside [0, 1)"),
+        ({"processes": 0}, "must be positive"),
+    ],
+)
+def test_buffers_the_kernel_could_overrun_are_refused(change, complaint):
+    """The kernel checks no index: its wrapper refuses what would let it stray."""
+    arguments = dict(
+        instr=[0], a=[0], b=[0], offsets=[0], lengths=[1], starts=[0], positions=[0],
+        starters=[0], size=8000, cycles=10, processes=10, psize=500, pspace_index=[0],
+        track=False,
+    )  # fmt: skip
+    with pytest.raises(ValueError, match=re.escape(complaint)):
+        compiled.play_rounds(**(arguments | change))
+    assert compiled.play_rounds(**arguments).alive.tolist() == [0]

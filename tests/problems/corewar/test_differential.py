@@ -10,11 +10,12 @@ import itertools
 import numpy as np
 import pytest
 
-from problems.corewar.battle import Loaded, pspace_rows
+from problems.corewar.battle import Loaded
 from problems.corewar.layout import OBSERVATIONS
-from problems.corewar.mars import _play_general, load_core, play_round
+from problems.corewar.mars import _play_general, load_core, play_round, round_buffers
 from problems.corewar.mars_reference import Mars
 from problems.corewar.redcode import MODES, MODIFIERS, OPCODES, Settings, Warrior
+from problems.corewar.sequential import pspace_rows
 
 SETTINGS = Settings(coresize=97, cycles=400, processes=12, maxlength=8, mindistance=8, pspacesize=7)
 COMBINATIONS = list(
@@ -55,34 +56,27 @@ def random_warrior(rng, first=None):
     )
 
 
-def numba_round(loaded, rows, positions, starter, pspace, last_result):
-    size = SETTINGS.coresize
-    core = np.empty((size, 4), dtype=np.int32)
-    alive = np.zeros(2, dtype=np.bool_)
-    order = np.full(2, -1, dtype=np.int64)
-    observations = np.zeros((2, OBSERVATIONS), dtype=np.int64)
-    play_round(
-        core,
-        loaded.instr,
-        loaded.a,
-        loaded.b,
-        loaded.offsets,
-        loaded.lengths,
-        loaded.starts,
-        np.asarray(positions, dtype=np.int64),
-        starter,
-        SETTINGS.cycles,
-        SETTINGS.processes,
-        pspace,
-        rows,
-        last_result,
-        alive,
-        order,
-        observations,
-        np.zeros((1, 1), dtype=np.uint8),
-        False,
+def outputs():
+    """Fresh ``alive``, ``order`` and ``observations`` for one two-warrior round."""
+    return (
+        np.zeros(2, dtype=np.bool_),
+        np.full(2, -1, dtype=np.int64),
+        np.zeros((2, OBSERVATIONS), dtype=np.int64),
     )
-    return core, alive, order, observations
+
+
+def numba_round(loaded, rows, positions, starter, pspace, last_result, track=False):
+    """One round through ``mars.play_round`` (the generated loops, for two warriors):
+    ``(core as (size, 3), alive, order, observations, written)``."""
+    core, queue, state, written = round_buffers(2, SETTINGS.coresize, SETTINGS.processes, track)
+    alive, order, observations = outputs()
+    play_round(
+        core, queue, state, written, loaded.instr, loaded.a, loaded.b, loaded.offsets,
+        loaded.lengths, loaded.starts, np.asarray(positions, dtype=np.int64), starter,
+        SETTINGS.cycles, SETTINGS.processes, pspace, rows, last_result, alive, order,
+        observations, track,
+    )  # fmt: skip
+    return core.reshape(-1, 4)[:, :3], alive, order, observations, written
 
 
 def unpack(core):
@@ -102,7 +96,7 @@ def test_numba_matches_reference_round_by_round(chunk):
         warriors = [random_warrior(rng, combo), random_warrior(rng)]
         reference = Mars(warriors, SETTINGS)
         loaded = Loaded.of(warriors)
-        rows = pspace_rows(loaded.pins)
+        rows = np.array(pspace_rows(loaded.pins))
         pspace = np.zeros((2, SETTINGS.pspace), dtype=np.int32)
         last_result = np.full(2, SETTINGS.coresize - 1, dtype=np.int32)
         for round_index in range(2):  # two rounds: P-space and results carry over
@@ -113,7 +107,7 @@ def test_numba_matches_reference_round_by_round(chunk):
                 ),
             ]
             expected = reference.round(positions, round_index % 2)
-            core, alive, order, observations = numba_round(
+            core, alive, order, observations, _ = numba_round(
                 loaded, rows, positions, round_index % 2, pspace, last_result
             )
             assert list(alive) == expected.alive, (k, round_index)
@@ -135,34 +129,17 @@ def test_every_combination_is_exercised():
 def general_round(loaded, rows, positions, starter, pspace, last_result, track):
     """The same round through the general (any number of warriors) loop."""
     size = SETTINGS.coresize
-    core = np.empty((size, 4), dtype=np.int32)
+    core, queue, state, written = round_buffers(2, size, SETTINGS.processes, track)
     positions = np.asarray(positions, dtype=np.int64)
     load_core(core, loaded.instr, loaded.a, loaded.b, loaded.offsets, loaded.lengths, positions)
-    alive = np.zeros(2, dtype=np.bool_)
-    order = np.full(2, -1, dtype=np.int64)
-    observations = np.zeros((2, OBSERVATIONS), dtype=np.int64)
-    written = np.zeros((2, size), dtype=np.uint8)
+    alive, order, observations = outputs()
     entries = (positions + loaded.starts) % size
     _play_general(
-        core, loaded.lengths, entries, starter, SETTINGS.cycles, SETTINGS.processes, pspace,
-        rows, last_result, alive, order, observations, written, track,
+        core, queue, state, loaded.lengths, entries, starter, SETTINGS.cycles,
+        SETTINGS.processes, pspace, rows, last_result, alive, order, observations, written,
+        track,
     )  # fmt: skip
-    return core[:, :3], alive, order, observations, written
-
-
-def duel_round(loaded, rows, positions, starter, pspace, last_result, track):
-    size = SETTINGS.coresize
-    core = np.empty((size, 4), dtype=np.int32)
-    alive = np.zeros(2, dtype=np.bool_)
-    order = np.full(2, -1, dtype=np.int64)
-    observations = np.zeros((2, OBSERVATIONS), dtype=np.int64)
-    written = np.zeros((2, size), dtype=np.uint8)
-    play_round(
-        core, loaded.instr, loaded.a, loaded.b, loaded.offsets, loaded.lengths, loaded.starts,
-        np.asarray(positions, dtype=np.int64), starter, SETTINGS.cycles, SETTINGS.processes,
-        pspace, rows, last_result, alive, order, observations, written, track,
-    )  # fmt: skip
-    return core[:, :3], alive, order, observations, written
+    return core.reshape(-1, 4)[:, :3], alive, order, observations, written
 
 
 @pytest.mark.parametrize("track", [False, True])
@@ -174,7 +151,7 @@ def test_generated_duel_matches_the_general_loop_in_every_output(track):
         combo = COMBINATIONS[int(rng.integers(len(COMBINATIONS)))]
         warriors = [random_warrior(rng, combo), random_warrior(rng)]
         loaded = Loaded.of(warriors)
-        rows = pspace_rows(loaded.pins)
+        rows = np.array(pspace_rows(loaded.pins))
         states = [
             (np.zeros((2, SETTINGS.pspace), np.int32), np.full(2, SETTINGS.coresize - 1, np.int32))
             for _ in range(2)
@@ -182,7 +159,7 @@ def test_generated_duel_matches_the_general_loop_in_every_output(track):
         for round_index in range(2):
             positions = [0, int(rng.integers(8, SETTINGS.coresize - 7))]
             args = (loaded, rows, positions, round_index % 2)
-            got = duel_round(*args, *states[0], track)
+            got = numba_round(*args, *states[0], track)
             want = general_round(*args, *states[1], track)
             names = ("core", "alive", "order", "observations", "written")
             for name, a, b in zip(names, got, want, strict=True):
