@@ -119,6 +119,8 @@ def battle(
             np.frombuffer(played.order, dtype=np.int64).reshape(shape),
             np.frombuffer(played.observations, dtype=np.int64).reshape(*shape, OBSERVATIONS),
         )
+    from numba import get_num_threads
+
     from problems.corewar.rounds import independent_rounds
 
     loaded = Loaded.of(warriors)
@@ -138,6 +140,7 @@ def battle(
         settings.pspace,
         np.array(pspace_rows(loaded.pins), dtype=np.int64),
         observe,
+        get_num_threads(),
     )
     return BattleResult(alive, order, observations)
 
@@ -182,6 +185,8 @@ def run_pairs(
 
     All pairs use the same placements, drawn from ``seed`` as pMARS does.
     """
+    from numba import get_num_threads
+
     from problems.corewar.rounds import pair_battles
 
     loaded = Loaded.of(warriors)
@@ -202,5 +207,6 @@ def run_pairs(
         settings.processes,
         settings.pspace,
         observe,
+        get_num_threads(),
     )
     return PairResults(alive, observations)

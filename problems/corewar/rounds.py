@@ -89,38 +89,48 @@ def independent_rounds(
     psize,
     pspace_index,
     track,
+    threads,
 ):
     """All rounds of one battle in parallel, each with a fresh P-space (for warriors
-    that never touch P-space). Returns ``(alive, order, observations)``."""
+    that never touch P-space). Returns ``(alive, order, observations)``.
+
+    Each of ``threads`` workers takes every ``threads``-th round and reuses one set of
+    scratch."""
     rounds, n = positions.shape
     alive = np.zeros((rounds, n), dtype=np.bool_)
     order = np.full((rounds, n), -1, dtype=np.int64)
     observations = np.zeros((rounds, n, OBSERVATIONS), dtype=np.int64)
-    for r in prange(rounds):
+    workers = max(1, min(threads, rounds))
+    for worker in prange(workers):
         core, queue, state, written = round_buffers(n, size, processes, track)
-        play_round(
-            core,
-            queue,
-            state,
-            written,
-            instr,
-            a,
-            b,
-            offsets,
-            lengths,
-            starts,
-            positions[r],
-            starters[r],
-            cycles,
-            processes,
-            np.zeros((n, psize), dtype=np.int32),
-            pspace_index,
-            np.full(n, size - 1, dtype=np.int32),
-            alive[r],
-            order[r],
-            observations[r],
-            track,
-        )
+        pspace = np.empty((n, psize), dtype=np.int32)
+        last_result = np.empty(n, dtype=np.int32)
+        for r in range(worker, rounds, workers):
+            pspace[:, :] = 0
+            last_result[:] = size - 1
+            play_round(
+                core,
+                queue,
+                state,
+                written,
+                instr,
+                a,
+                b,
+                offsets,
+                lengths,
+                starts,
+                positions[r],
+                starters[r],
+                cycles,
+                processes,
+                pspace,
+                pspace_index,
+                last_result,
+                alive[r],
+                order[r],
+                observations[r],
+                track,
+            )
     return alive, order, observations
 
 
@@ -141,35 +151,32 @@ def pair_battles(
     processes,
     psize,
     track,
+    threads,
 ):
-    """Battles of many ``(i, j)`` pairs, one pair per thread, rounds in order."""
+    """Battles of many ``(i, j)`` pairs, rounds in order within a pair. Each of
+    ``threads`` workers takes every ``threads``-th pair and reuses one set of scratch."""
     count = pairs.shape[0]
-    alive = np.zeros((count, positions.shape[0], 2), dtype=np.bool_)
-    observations = np.zeros((count, positions.shape[0], 2, OBSERVATIONS), dtype=np.int64)
-    for p in prange(count):
-        i, j = pairs[p, 0], pairs[p, 1]
+    rounds = positions.shape[0]
+    alive = np.zeros((count, rounds, 2), dtype=np.bool_)
+    observations = np.zeros((count, rounds, 2, OBSERVATIONS), dtype=np.int64)
+    workers = max(1, min(threads, count))
+    for worker in prange(workers):
         core, queue, state, written = round_buffers(2, size, processes, track)
-        play_rounds(
-            instr,
-            a,
-            b,
-            np.array([offsets[i], offsets[j]]),
-            np.array([lengths[i], lengths[j]]),
-            np.array([starts[i], starts[j]]),
-            positions,
-            starters,
-            cycles,
-            processes,
-            np.array([0, 0 if pspace_index[i] == pspace_index[j] else 1]),
-            track,
-            alive[p],
-            np.empty((positions.shape[0], 2), dtype=np.int64),
-            observations[p],
-            core,
-            queue,
-            state,
-            written,
-            np.zeros((2, psize), dtype=np.int32),
-            np.empty(2, dtype=np.int32),
-        )
+        pair = np.empty((4, 2), dtype=np.int64)  # offsets, lengths, starts, P-space rows
+        order = np.empty((rounds, 2), dtype=np.int64)
+        pspace = np.empty((2, psize), dtype=np.int32)
+        last_result = np.empty(2, dtype=np.int32)
+        for p in range(worker, count, workers):
+            for k in range(2):
+                w = pairs[p, k]
+                pair[0, k] = offsets[w]
+                pair[1, k] = lengths[w]
+                pair[2, k] = starts[w]
+            pair[3, 0] = 0
+            pair[3, 1] = 0 if pspace_index[pairs[p, 0]] == pspace_index[pairs[p, 1]] else 1
+            play_rounds(
+                instr, a, b, pair[0], pair[1], pair[2], positions, starters, cycles, processes,
+                pair[3], track, alive[p], order, observations[p], core, queue, state, written,
+                pspace, last_result,
+            )  # fmt: skip
     return alive, observations
