@@ -105,32 +105,13 @@ def independent_rounds(
         core, queue, state, written = round_buffers(n, size, processes, track)
         pspace = np.empty((n, psize), dtype=np.int32)
         last_result = np.empty(n, dtype=np.int32)
-        for r in range(worker, rounds, workers):
-            pspace[:, :] = 0
-            last_result[:] = size - 1
-            play_round(
-                core,
-                queue,
-                state,
-                written,
-                instr,
-                a,
-                b,
-                offsets,
-                lengths,
-                starts,
-                positions[r],
-                starters[r],
-                cycles,
-                processes,
-                pspace,
-                pspace_index,
+        for r in range(worker, rounds, workers):  # one round each: a fresh P-space
+            play_rounds(
+                instr, a, b, offsets, lengths, starts, positions[r : r + 1],
+                starters[r : r + 1], cycles, processes, pspace_index, track, alive[r : r + 1],
+                order[r : r + 1], observations[r : r + 1], core, queue, state, written, pspace,
                 last_result,
-                alive[r],
-                order[r],
-                observations[r],
-                track,
-            )
+            )  # fmt: skip
     return alive, order, observations
 
 
