@@ -73,11 +73,11 @@ def console() -> None:
     """The ``evo`` console script: ``main``, except that a built-in fast subcommand ends
     the process without the interpreter's teardown (numpy's alone costs about 10 ms);
     those commands close what they open."""
-    fast = fast_command(sys.argv[1:])
-    if fast is None or fast[0] not in {target for target, _ in BUILTIN_COMMANDS.values()}:
+    argv = sys.argv[1:]
+    if not argv or argv[0] not in BUILTIN_COMMANDS:
         main()
         return
-    status = run_fast(*fast)
+    status = run_fast(BUILTIN_COMMANDS[argv[0]][0], argv[1:])
     try:
         sys.stdout.flush()
         sys.stderr.flush()

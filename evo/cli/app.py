@@ -196,10 +196,9 @@ def problems() -> None:
 
 def _forwarder(target: str) -> Callable[[typer.Context], None]:
     def forward(ctx: typer.Context) -> None:
-        from importlib import import_module
+        from evo.cli import run_fast
 
-        module, _, function = target.partition(":")
-        raise typer.Exit(getattr(import_module(module), function)(ctx.args))
+        raise typer.Exit(run_fast(target, ctx.args))
 
     return forward
 

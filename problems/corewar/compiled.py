@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import functools
 import hashlib
 import importlib.util
 import os
@@ -71,8 +72,6 @@ ARGUMENTS = (
 )
 """The entry point's parameters in order: buffers (C arrays of the given element type)
 first, then integers. Returns the number of rounds played."""
-
-_kernel: Callable | None = None
 
 
 def cache_dir() -> Path:
@@ -149,16 +148,10 @@ def _load_or_build() -> Callable | None:
     return None
 
 
+@functools.cache
 def kernel() -> Callable | None:
     """The compiled entry point (loaded or built once per process), or None for the JIT."""
-    global _kernel
-    if _kernel is None:
-        _kernel = _load_or_build() or _use_jit
-    return None if _kernel is _use_jit else _kernel
-
-
-def _use_jit() -> None:
-    """Marks, in ``_kernel``, that the JIT serves."""
+    return _load_or_build()
 
 
 @dataclass(frozen=True)

@@ -377,6 +377,9 @@ def load_core(core, code_instr, code_a, code_b, offsets, lengths, positions) -> 
             core[4 * cell + 2] = code_b[offsets[w] + k]
 
 
+_queue_length = njit(cache=True, inline="always")(queue_length)
+
+
 @njit(cache=True)
 def round_buffers(n: int, size: int, processes: int, track: bool) -> tuple:
     """The scratch ``play_round`` fills: core, process queues, per-warrior state and the
@@ -386,9 +389,6 @@ def round_buffers(n: int, size: int, processes: int, track: bool) -> tuple:
     state = np.empty((STATE_ROWS, n), dtype=np.int64)
     written = np.zeros((n, size) if track else (1, 1), dtype=np.uint8)
     return core, queue, state, written
-
-
-_queue_length = njit(cache=True, inline="always")(queue_length)
 
 
 @njit(cache=True, error_model="numpy")
