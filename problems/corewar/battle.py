@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from problems.corewar.layout import OBSERVATIONS, pack
+from problems.corewar.layout import OBSERVATIONS, core_typecode, pack
 from problems.corewar.placement import schedule
 from problems.corewar.redcode import LDP, OP, STP, Settings, Warrior
 from problems.corewar.scoring import pmars_score, tally
@@ -141,6 +141,7 @@ def battle(
         np.array(pspace_rows(loaded.pins), dtype=np.int64),
         observe,
         get_num_threads(),
+        np.dtype(core_typecode(settings.coresize)),
     )
     return BattleResult(alive, order, observations)
 
@@ -208,5 +209,6 @@ def run_pairs(
         settings.pspace,
         observe,
         get_num_threads(),
+        np.dtype(core_typecode(settings.coresize)),
     )
     return PairResults(alive, observations)

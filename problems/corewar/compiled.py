@@ -6,7 +6,8 @@ therefore also built (``native_build``), once per machine and kernel source, int
 shared library in the cache directory, and called here through ctypes on ``array``
 buffers. Where it cannot be built or loaded (no C compiler, no writable cache) the
 numba-jitted function serves, and the reason is written beside the library so that later
-processes do not try again. ``EVO_NO_AOT=1`` always uses the jitted function.
+processes do not try again. ``EVO_NO_AOT=1`` always uses the jitted function, and so do
+cores too large for uint16 (``layout.core_typecode``), for which the library is not built.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from problems.corewar.layout import OBSERVATIONS, STATE_ROWS, queue_length
+from problems.corewar.layout import OBSERVATIONS, STATE_ROWS, core_typecode, queue_length
 
 HERE = Path(__file__).resolve().parent
 SOURCES = (
@@ -54,7 +55,7 @@ ARGUMENTS = (
     ("alive", "bool*"),
     ("order", "i64*"),
     ("observations", "i64*"),
-    ("core", "i32*"),
+    ("core", "u16*"),
     ("queue", "i32*"),
     ("state", "i64*"),
     ("written", "u8*"),
@@ -206,7 +207,7 @@ def play_rounds(
         "alive": array("B", bytes(rounds * n)),
         "order": array("q", [-1]) * (rounds * n),
         "observations": array("q", bytes(8 * rounds * n * OBSERVATIONS)),
-        "core": array("i", bytes(16 * size)),
+        "core": array(core_typecode(size), [0]) * (4 * size),
         "queue": array("i", bytes(4 * queue_length(n, processes))),
         "state": array("q", bytes(8 * STATE_ROWS * n)),
         "written": array("B", bytes(n * size if track else 1)),
@@ -225,7 +226,7 @@ def play_rounds(
         "queue_length": len(buffers["queue"]),
         "track": int(track),
     }
-    entry = kernel()
+    entry = kernel() if buffers["core"].typecode == "H" else None  # its core is uint16
     if entry is None:
         _play_jitted(buffers, sizes)
     else:

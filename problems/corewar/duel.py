@@ -7,6 +7,7 @@ from problems.corewar.layout import CELLS_WRITTEN, DIED_AT, EXECUTED, PEAK_PROCE
 from problems.corewar.rare_ops import mul_div_mod, pspace_op
 
 U = np.uint64
+I = np.int64
 
 
 @njit(cache=True, error_model="numpy")
@@ -38,9 +39,9 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
         pc = q[U(h0 & mask)]
         h0 += 2
         p4 = pc << 2
-        word = c[U(p4)]
-        ra = c[U(p4 + 1)]
-        rb = c[U(p4 + 2)]
+        word = I(c[U(p4)])
+        ra = I(c[U(p4 + 1)])
+        rb = I(c[U(p4 + 2)])
         amode = (word >> 3) & 7
         bmode = word & 7
         if amode == 0:
@@ -54,11 +55,11 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
                 ap = wt
             ap4 = ap << 2
             if amode == 1:
-                aa = c[U(ap4 + 1)]
-                ab = c[U(ap4 + 2)]
+                aa = I(c[U(ap4 + 1)])
+                ab = I(c[U(ap4 + 2)])
             else:
                 col = ap4 + 1 + (amode & 1)
-                off = c[U(col)]
+                off = I(c[U(col)])
                 k = amode >> 1
                 dk = 1 if k == 2 else 0
                 off = off - dk
@@ -70,8 +71,8 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
                 if wt >= 0:
                     tg = wt
                 tg4 = tg << 2
-                aa = c[U(tg4 + 1)]
-                ab = c[U(tg4 + 2)]
+                aa = I(c[U(tg4 + 1)])
+                ab = I(c[U(tg4 + 2)])
                 ik = 1 if k == 3 else 0
                 inc = off + ik
                 if inc == size:
@@ -89,11 +90,11 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
                 bp = wt
             bp4 = bp << 2
             if bmode == 1:
-                ba = c[U(bp4 + 1)]
-                bb = c[U(bp4 + 2)]
+                ba = I(c[U(bp4 + 1)])
+                bb = I(c[U(bp4 + 2)])
             else:
                 col = bp4 + 1 + (bmode & 1)
-                off = c[U(col)]
+                off = I(c[U(col)])
                 k = bmode >> 1
                 dk = 1 if k == 2 else 0
                 off = off - dk
@@ -105,8 +106,8 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
                 if wt >= 0:
                     tg = wt
                 tg4 = tg << 2
-                ba = c[U(tg4 + 1)]
-                bb = c[U(tg4 + 2)]
+                ba = I(c[U(tg4 + 1)])
+                bb = I(c[U(tg4 + 2)])
                 ik = 1 if k == 3 else 0
                 inc = off + ik
                 if inc == size:
@@ -247,7 +248,7 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
                 q[U(t0 & mask)] = ap4 >> 2
                 t0 += 2
         elif key == 80 or key == 83:
-            x = c[U(bp4 + 1)]
+            x = I(c[U(bp4 + 1)])
             c[U(bp4 + 1)] = x - 1 if x > 0 else size - 1
             if ba == 1:
                 q[U(t0 & mask)] = nxt
@@ -300,7 +301,7 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
                 q[U(t0 & mask)] = ap4 >> 2
                 t0 += 2
         elif key == 81 or key == 82:
-            x = c[U(bp4 + 2)]
+            x = I(c[U(bp4 + 2)])
             c[U(bp4 + 2)] = x - 1 if x > 0 else size - 1
             if bb == 1:
                 q[U(t0 & mask)] = nxt
@@ -413,9 +414,9 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
                 q[U(t0 & mask)] = ap4 >> 2
                 t0 += 2
         elif key == 84 or key == 85 or key == 86:
-            x = c[U(bp4 + 1)]
+            x = I(c[U(bp4 + 1)])
             c[U(bp4 + 1)] = x - 1 if x > 0 else size - 1
-            x = c[U(bp4 + 2)]
+            x = I(c[U(bp4 + 2)])
             c[U(bp4 + 2)] = x - 1 if x > 0 else size - 1
             if ba == 1 and bb == 1:
                 q[U(t0 & mask)] = nxt
@@ -521,9 +522,9 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
         pc = q[U(h1 & mask)]
         h1 += 2
         p4 = pc << 2
-        word = c[U(p4)]
-        ra = c[U(p4 + 1)]
-        rb = c[U(p4 + 2)]
+        word = I(c[U(p4)])
+        ra = I(c[U(p4 + 1)])
+        rb = I(c[U(p4 + 2)])
         amode = (word >> 3) & 7
         bmode = word & 7
         if amode == 0:
@@ -537,11 +538,11 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
                 ap = wt
             ap4 = ap << 2
             if amode == 1:
-                aa = c[U(ap4 + 1)]
-                ab = c[U(ap4 + 2)]
+                aa = I(c[U(ap4 + 1)])
+                ab = I(c[U(ap4 + 2)])
             else:
                 col = ap4 + 1 + (amode & 1)
-                off = c[U(col)]
+                off = I(c[U(col)])
                 k = amode >> 1
                 dk = 1 if k == 2 else 0
                 off = off - dk
@@ -553,8 +554,8 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
                 if wt >= 0:
                     tg = wt
                 tg4 = tg << 2
-                aa = c[U(tg4 + 1)]
-                ab = c[U(tg4 + 2)]
+                aa = I(c[U(tg4 + 1)])
+                ab = I(c[U(tg4 + 2)])
                 ik = 1 if k == 3 else 0
                 inc = off + ik
                 if inc == size:
@@ -572,11 +573,11 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
                 bp = wt
             bp4 = bp << 2
             if bmode == 1:
-                ba = c[U(bp4 + 1)]
-                bb = c[U(bp4 + 2)]
+                ba = I(c[U(bp4 + 1)])
+                bb = I(c[U(bp4 + 2)])
             else:
                 col = bp4 + 1 + (bmode & 1)
-                off = c[U(col)]
+                off = I(c[U(col)])
                 k = bmode >> 1
                 dk = 1 if k == 2 else 0
                 off = off - dk
@@ -588,8 +589,8 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
                 if wt >= 0:
                     tg = wt
                 tg4 = tg << 2
-                ba = c[U(tg4 + 1)]
-                bb = c[U(tg4 + 2)]
+                ba = I(c[U(tg4 + 1)])
+                bb = I(c[U(tg4 + 2)])
                 ik = 1 if k == 3 else 0
                 inc = off + ik
                 if inc == size:
@@ -730,7 +731,7 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
                 q[U(t1 & mask)] = ap4 >> 2
                 t1 += 2
         elif key == 80 or key == 83:
-            x = c[U(bp4 + 1)]
+            x = I(c[U(bp4 + 1)])
             c[U(bp4 + 1)] = x - 1 if x > 0 else size - 1
             if ba == 1:
                 q[U(t1 & mask)] = nxt
@@ -783,7 +784,7 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
                 q[U(t1 & mask)] = ap4 >> 2
                 t1 += 2
         elif key == 81 or key == 82:
-            x = c[U(bp4 + 2)]
+            x = I(c[U(bp4 + 2)])
             c[U(bp4 + 2)] = x - 1 if x > 0 else size - 1
             if bb == 1:
                 q[U(t1 & mask)] = nxt
@@ -896,9 +897,9 @@ def duel(core, queue, processes, cycles, starter, pspace, pspace_index, last_res
                 q[U(t1 & mask)] = ap4 >> 2
                 t1 += 2
         elif key == 84 or key == 85 or key == 86:
-            x = c[U(bp4 + 1)]
+            x = I(c[U(bp4 + 1)])
             c[U(bp4 + 1)] = x - 1 if x > 0 else size - 1
-            x = c[U(bp4 + 2)]
+            x = I(c[U(bp4 + 2)])
             c[U(bp4 + 2)] = x - 1 if x > 0 else size - 1
             if ba == 1 and bb == 1:
                 q[U(t1 & mask)] = nxt
@@ -1057,9 +1058,9 @@ def duel_tracking(core, queue, processes, cycles, starter, pspace, pspace_index,
         pc = q[U(h0 & mask)]
         h0 += 2
         p4 = pc << 2
-        word = c[U(p4)]
-        ra = c[U(p4 + 1)]
-        rb = c[U(p4 + 2)]
+        word = I(c[U(p4)])
+        ra = I(c[U(p4 + 1)])
+        rb = I(c[U(p4 + 2)])
         amode = (word >> 3) & 7
         bmode = word & 7
         if amode == 0:
@@ -1073,11 +1074,11 @@ def duel_tracking(core, queue, processes, cycles, starter, pspace, pspace_index,
                 ap = wt
             ap4 = ap << 2
             if amode == 1:
-                aa = c[U(ap4 + 1)]
-                ab = c[U(ap4 + 2)]
+                aa = I(c[U(ap4 + 1)])
+                ab = I(c[U(ap4 + 2)])
             else:
                 col = ap4 + 1 + (amode & 1)
-                off = c[U(col)]
+                off = I(c[U(col)])
                 k = amode >> 1
                 dk = 1 if k == 2 else 0
                 off = off - dk
@@ -1089,8 +1090,8 @@ def duel_tracking(core, queue, processes, cycles, starter, pspace, pspace_index,
                 if wt >= 0:
                     tg = wt
                 tg4 = tg << 2
-                aa = c[U(tg4 + 1)]
-                ab = c[U(tg4 + 2)]
+                aa = I(c[U(tg4 + 1)])
+                ab = I(c[U(tg4 + 2)])
                 ik = 1 if k == 3 else 0
                 inc = off + ik
                 if inc == size:
@@ -1108,11 +1109,11 @@ def duel_tracking(core, queue, processes, cycles, starter, pspace, pspace_index,
                 bp = wt
             bp4 = bp << 2
             if bmode == 1:
-                ba = c[U(bp4 + 1)]
-                bb = c[U(bp4 + 2)]
+                ba = I(c[U(bp4 + 1)])
+                bb = I(c[U(bp4 + 2)])
             else:
                 col = bp4 + 1 + (bmode & 1)
-                off = c[U(col)]
+                off = I(c[U(col)])
                 k = bmode >> 1
                 dk = 1 if k == 2 else 0
                 off = off - dk
@@ -1124,8 +1125,8 @@ def duel_tracking(core, queue, processes, cycles, starter, pspace, pspace_index,
                 if wt >= 0:
                     tg = wt
                 tg4 = tg << 2
-                ba = c[U(tg4 + 1)]
-                bb = c[U(tg4 + 2)]
+                ba = I(c[U(tg4 + 1)])
+                bb = I(c[U(tg4 + 2)])
                 ik = 1 if k == 3 else 0
                 inc = off + ik
                 if inc == size:
@@ -1329,7 +1330,7 @@ def duel_tracking(core, queue, processes, cycles, starter, pspace, pspace_index,
                 q[U(t0 & mask)] = ap4 >> 2
                 t0 += 2
         elif key == 80 or key == 83:
-            x = c[U(bp4 + 1)]
+            x = I(c[U(bp4 + 1)])
             c[U(bp4 + 1)] = x - 1 if x > 0 else size - 1
             if written[w0, bp4 >> 2] == 0:
                 written[w0, bp4 >> 2] = 1
@@ -1385,7 +1386,7 @@ def duel_tracking(core, queue, processes, cycles, starter, pspace, pspace_index,
                 q[U(t0 & mask)] = ap4 >> 2
                 t0 += 2
         elif key == 81 or key == 82:
-            x = c[U(bp4 + 2)]
+            x = I(c[U(bp4 + 2)])
             c[U(bp4 + 2)] = x - 1 if x > 0 else size - 1
             if written[w0, bp4 >> 2] == 0:
                 written[w0, bp4 >> 2] = 1
@@ -1501,9 +1502,9 @@ def duel_tracking(core, queue, processes, cycles, starter, pspace, pspace_index,
                 q[U(t0 & mask)] = ap4 >> 2
                 t0 += 2
         elif key == 84 or key == 85 or key == 86:
-            x = c[U(bp4 + 1)]
+            x = I(c[U(bp4 + 1)])
             c[U(bp4 + 1)] = x - 1 if x > 0 else size - 1
-            x = c[U(bp4 + 2)]
+            x = I(c[U(bp4 + 2)])
             c[U(bp4 + 2)] = x - 1 if x > 0 else size - 1
             if written[w0, bp4 >> 2] == 0:
                 written[w0, bp4 >> 2] = 1

@@ -13,7 +13,8 @@ Nearly every round is a duel, so its loop is generated rather than written by ha
   ones, counters step by 2, a process count is ``(tail - head) / 2``), and the round ends
   when the second mover's head reaches ``2 * cycles + 1``;
 - the core is used flat (index ``address * 4 + column``) with unsigned indices, so numba
-  adds no negative-index fix-ups; an address wraps by one conditional subtraction;
+  adds no negative-index fix-ups; an address wraps by one conditional subtraction; every
+  number read from it is widened to int64 (``I``), as the core may be uint16 (``layout``);
 - every (opcode, modifier) pair is a straight-line case of a single switch, and the six
   indirect modes share one path without branches;
 - MUL/DIV/MOD and LDP/STP are out-of-line calls (``rare_ops``); executed counts and peak
@@ -49,7 +50,7 @@ def operand(x: str) -> str:
     raw, mode = ("ra", "amode") if x == "a" else ("rb", "bmode")
     indirect = f"""
 col = {x}p4 + 1 + ({mode} & 1)
-off = c[U(col)]
+off = I(c[U(col)])
 k = {mode} >> 1
 dk = 1 if k == 2 else 0
 off = off - dk
@@ -58,8 +59,8 @@ if off < 0:
 c[U(col)] = off
 tg = {x}p + off
 {wrap("tg")}tg4 = tg << 2
-{x}a = c[U(tg4 + 1)]
-{x}b = c[U(tg4 + 2)]
+{x}a = I(c[U(tg4 + 1)])
+{x}b = I(c[U(tg4 + 2)])
 ik = 1 if k == 3 else 0
 inc = off + ik
 if inc == size:
@@ -71,8 +72,8 @@ c[U(col)] = inc
 {x}p = pc + {raw}
 {wrap(f"{x}p")}{x}p4 = {x}p << 2
 if {mode} == 1:
-    {x}a = c[U({x}p4 + 1)]
-    {x}b = c[U({x}p4 + 2)]
+    {x}a = I(c[U({x}p4 + 1)])
+    {x}b = I(c[U({x}p4 + 2)])
 else:
 {indent(indirect, 4)}"""
     return indent(
@@ -194,9 +195,9 @@ def cases(slot: int, track: bool) -> list[tuple[list[int], str]]:
         add([key("JMN", m)], branch(condition("zero", m), proceed, jump))
         decrement = ""
         if m in (M_A, M_BA, M_F, M_X, M_I):
-            decrement += "x = c[U(bp4 + 1)]\nc[U(bp4 + 1)] = x - 1 if x > 0 else size - 1\n"
+            decrement += "x = I(c[U(bp4 + 1)])\nc[U(bp4 + 1)] = x - 1 if x > 0 else size - 1\n"
         if m in (M_B, M_AB, M_F, M_X, M_I):
-            decrement += "x = c[U(bp4 + 2)]\nc[U(bp4 + 2)] = x - 1 if x > 0 else size - 1\n"
+            decrement += "x = I(c[U(bp4 + 2)])\nc[U(bp4 + 2)] = x - 1 if x > 0 else size - 1\n"
         add([key("DJN", m)], decrement + mark + branch(condition("djzero", m), proceed, jump))
         add([key("SLT", m)], branch(condition("less", m), skip, proceed))
         add([key("SEQ", m), key("CMP", m)], branch(condition("equal", m), skip, proceed))
@@ -222,9 +223,9 @@ def step(slot: int, track: bool) -> str:
 pc = q[U(h{slot} & mask)]
 h{slot} += 2
 p4 = pc << 2
-word = c[U(p4)]
-ra = c[U(p4 + 1)]
-rb = c[U(p4 + 2)]
+word = I(c[U(p4)])
+ra = I(c[U(p4 + 1)])
+rb = I(c[U(p4 + 2)])
 amode = (word >> 3) & 7
 bmode = word & 7
 """
@@ -331,6 +332,7 @@ from problems.corewar.layout import CELLS_WRITTEN, DIED_AT, EXECUTED, PEAK_PROCE
 from problems.corewar.rare_ops import mul_div_mod, pspace_op
 
 U = np.uint64
+I = np.int64
 '''
 
 

@@ -1,10 +1,13 @@
 """The numba MARS: the same semantics as ``mars_reference``, compiled.
 
-The core is one flat int32 array of four numbers per cell (``4 * size``), so that an
+The core is one flat array of four numbers per cell (``4 * size``), so that an
 instruction and its numbers share a cache line: the packed instruction (``layout``), the
-A and B numbers and one unused. One call plays one round; ``rounds`` drives rounds and
-batches. Two-warrior rounds, nearly all of them, run in the generated loops of ``duel``;
-one warrior or a melee runs in the general loop here.
+A and B numbers and one unused. It is uint16 where the core size allows
+(``layout.core_typecode``), so every number read from it is widened to int64 first.
+
+One call plays one round; ``rounds`` drives rounds and batches. Two-warrior rounds, nearly
+all of them, run in the generated loops of ``duel``; one warrior or a melee runs in the
+general loop here.
 """
 
 from __future__ import annotations
@@ -183,13 +186,13 @@ def _play_general(
         count[w] -= 1
         executed += 1
         executed_by[w] += 1
-        word = core[4 * pc]
+        word = np.int64(core[4 * pc])
         op = word >> 9
         mod = (word >> 6) & 7
         amode = (word >> 3) & 7
         bmode = word & 7
-        ra_a = core[4 * pc + 1]
-        ra_b = core[4 * pc + 2]
+        ra_a = np.int64(core[4 * pc + 1])
+        ra_b = np.int64(core[4 * pc + 2])
         # Operands (written out twice: numba's inlining costs a third of the speed here).
         if amode == IMMEDIATE:
             addr_a = pc
@@ -200,19 +203,19 @@ def _play_general(
             if addr_a >= size:
                 addr_a -= size
             if amode == DIRECT:
-                aa = core[4 * addr_a + 1]
-                ab = core[4 * addr_a + 2]
+                aa = np.int64(core[4 * addr_a + 1])
+                ab = np.int64(core[4 * addr_a + 2])
             else:
                 column = 1 if amode == A_INDIRECT or amode == A_PREDEC or amode == A_POSTINC else 2
-                offset = core[4 * addr_a + column]
+                offset = np.int64(core[4 * addr_a + column])
                 if amode == A_PREDEC or amode == B_PREDEC:
                     offset = offset - 1 if offset > 0 else size - 1
                     core[4 * addr_a + column] = offset
                 target = addr_a + offset
                 if target >= size:
                     target -= size
-                aa = core[4 * target + 1]
-                ab = core[4 * target + 2]
+                aa = np.int64(core[4 * target + 1])
+                ab = np.int64(core[4 * target + 2])
                 if amode == A_POSTINC or amode == B_POSTINC:
                     core[4 * addr_a + column] = offset + 1 if offset + 1 < size else 0
                 addr_a = target
@@ -225,19 +228,19 @@ def _play_general(
             if addr_b >= size:
                 addr_b -= size
             if bmode == DIRECT:
-                ba = core[4 * addr_b + 1]
-                bb = core[4 * addr_b + 2]
+                ba = np.int64(core[4 * addr_b + 1])
+                bb = np.int64(core[4 * addr_b + 2])
             else:
                 column = 1 if bmode == A_INDIRECT or bmode == A_PREDEC or bmode == A_POSTINC else 2
-                offset = core[4 * addr_b + column]
+                offset = np.int64(core[4 * addr_b + column])
                 if bmode == A_PREDEC or bmode == B_PREDEC:
                     offset = offset - 1 if offset > 0 else size - 1
                     core[4 * addr_b + column] = offset
                 target = addr_b + offset
                 if target >= size:
                     target -= size
-                ba = core[4 * target + 1]
-                bb = core[4 * target + 2]
+                ba = np.int64(core[4 * target + 1])
+                bb = np.int64(core[4 * target + 2])
                 if bmode == A_POSTINC or bmode == B_POSTINC:
                     core[4 * addr_b + column] = offset + 1 if offset + 1 < size else 0
                 addr_b = target
@@ -381,10 +384,11 @@ _queue_length = njit(cache=True, inline="always")(queue_length)
 
 
 @njit(cache=True)
-def round_buffers(n: int, size: int, processes: int, track: bool) -> tuple:
-    """The scratch ``play_round`` fills: core, process queues, per-warrior state and the
-    map of cells written (``(n, size)`` when tracked, else ``(1, 1)``)."""
-    core = np.empty(4 * size, dtype=np.int32)
+def round_buffers(n: int, size: int, processes: int, track: bool, dtype) -> tuple:  # noqa: ANN001
+    """The scratch ``play_round`` fills: the core, of ``dtype`` (``layout.core_typecode``),
+    process queues, per-warrior state and the map of cells written (``(n, size)`` when
+    tracked, else ``(1, 1)``)."""
+    core = np.empty(4 * size, dtype=dtype)
     queue = np.empty(_queue_length(n, processes), dtype=np.int32)
     state = np.empty((STATE_ROWS, n), dtype=np.int64)
     written = np.zeros((n, size) if track else (1, 1), dtype=np.uint8)

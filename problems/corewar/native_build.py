@@ -29,6 +29,7 @@ def _entry():  # noqa: ANN202 - a numba CFunc
         "i32*": types.CPointer(types.int32),
         "i64*": types.CPointer(types.int64),
         "u8*": types.CPointer(types.uint8),
+        "u16*": types.CPointer(types.uint16),
         "bool*": types.CPointer(types.boolean),
         "i64": types.int64,
     }

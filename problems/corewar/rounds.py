@@ -90,6 +90,7 @@ def independent_rounds(
     pspace_index,
     track,
     threads,
+    core_dtype,
 ):
     """All rounds of one battle in parallel, each with a fresh P-space (for warriors
     that never touch P-space). Returns ``(alive, order, observations)``.
@@ -102,7 +103,7 @@ def independent_rounds(
     observations = np.zeros((rounds, n, OBSERVATIONS), dtype=np.int64)
     workers = max(1, min(threads, rounds))
     for worker in prange(workers):
-        core, queue, state, written = round_buffers(n, size, processes, track)
+        core, queue, state, written = round_buffers(n, size, processes, track, core_dtype)
         pspace = np.empty((n, psize), dtype=np.int32)
         last_result = np.empty(n, dtype=np.int32)
         for r in range(worker, rounds, workers):  # one round each: a fresh P-space
@@ -133,6 +134,7 @@ def pair_battles(
     psize,
     track,
     threads,
+    core_dtype,
 ):
     """Battles of many ``(i, j)`` pairs, rounds in order within a pair. Each of
     ``threads`` workers takes every ``threads``-th pair and reuses one set of scratch."""
@@ -142,7 +144,7 @@ def pair_battles(
     observations = np.zeros((count, rounds, 2, OBSERVATIONS), dtype=np.int64)
     workers = max(1, min(threads, count))
     for worker in prange(workers):
-        core, queue, state, written = round_buffers(2, size, processes, track)
+        core, queue, state, written = round_buffers(2, size, processes, track, core_dtype)
         pair = np.empty((4, 2), dtype=np.int64)  # offsets, lengths, starts, P-space rows
         order = np.empty((rounds, 2), dtype=np.int64)
         pspace = np.empty((2, psize), dtype=np.int32)

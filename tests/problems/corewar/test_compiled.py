@@ -11,7 +11,9 @@ import sys
 import pytest
 
 from problems.corewar import compiled
-from problems.corewar.assembler import assemble_listing
+from problems.corewar.assembler import assemble, assemble_listing
+from problems.corewar.mars_reference import Mars
+from problems.corewar.placement import schedule
 from problems.corewar.redcode import Settings
 from problems.corewar.sequential import play_in_order
 
@@ -148,3 +150,25 @@ def test_buffers_the_kernel_could_overrun_are_refused(change, complaint):
     with pytest.raises(ValueError, match=re.escape(complaint)):
         compiled.play_rounds(**(arguments | change))
     assert compiled.play_rounds(**arguments).alive.tolist() == [0]
+
+
+def test_a_core_too_large_for_uint16_is_played_by_the_jit_on_int32(monkeypatch):
+    """The library takes uint16 cores; in a core of 70,000 cells ``JMP -2`` is 69,998,
+    which only the int32 core holds. The outcome agrees with the reference simulator."""
+    monkeypatch.setattr(compiled, "kernel", lambda: pytest.fail("the uint16 library was used"))
+    settings = Settings(coresize=70_000, cycles=3_000, rounds=4)
+    sources = (
+        "ADD #4, 3\nMOV 2, @2\nJMP -2\nDAT #0, #0",  # a dwarf
+        "SPL 0\nMOV -1, <-3\nJMP -2",  # spawns and bombs backwards
+    )
+    warriors = [assemble(text, settings) for text in sources]
+    seed = 1234
+    played = play_in_order(
+        [w.code for w in warriors], [w.start for w in warriors], [None, None], settings, seed
+    )
+    reference = Mars(warriors, settings)
+    for r, (positions, starter) in enumerate(schedule(2, settings, settings.rounds, seed)):
+        expected = reference.round(positions, starter)
+        assert list(played.alive[2 * r : 2 * r + 2]) == expected.alive, r
+        executed = played.observations[8 * r : 8 * r + 8 : 4]
+        assert list(executed) == expected.executed, r

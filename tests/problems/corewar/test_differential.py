@@ -2,7 +2,8 @@
 
 Random warriors on a small core with short rounds; warrior 1's first instruction
 walks through every opcode x modifier x A-mode x B-mode combination, so each one is
-executed at least once (warrior 1 moves first in the first round of every pair).
+executed at least once (warrior 1 moves first in the first round of every pair). Pairs
+alternate between the two core types (``layout.core_typecode``): uint16 and int32.
 """
 
 import itertools
@@ -24,6 +25,7 @@ COMBINATIONS = list(
     )
 )
 PAIRS = 10_500
+NARROW, WIDE = np.dtype(np.uint16), np.dtype(np.int32)
 
 
 OPCODE_WEIGHTS = np.array([0.2 if name == "DAT" else 1.0 for name in OPCODES])
@@ -65,10 +67,12 @@ def outputs():
     )
 
 
-def numba_round(loaded, rows, positions, starter, pspace, last_result, track=False):
-    """One round through ``mars.play_round`` (the generated loops, for two warriors):
-    ``(core as (size, 3), alive, order, observations, written)``."""
-    core, queue, state, written = round_buffers(2, SETTINGS.coresize, SETTINGS.processes, track)
+def numba_round(loaded, rows, positions, starter, pspace, last_result, track=False, dtype=NARROW):
+    """One round through ``mars.play_round`` (the generated loops, for two warriors) on a
+    core of ``dtype``: ``(core as (size, 3), alive, order, observations, written)``."""
+    core, queue, state, written = round_buffers(
+        2, SETTINGS.coresize, SETTINGS.processes, track, dtype
+    )
     alive, order, observations = outputs()
     play_round(
         core, queue, state, written, loaded.instr, loaded.a, loaded.b, loaded.offsets,
@@ -108,8 +112,9 @@ def test_numba_matches_reference_round_by_round(chunk):
             ]
             expected = reference.round(positions, round_index % 2)
             core, alive, order, observations, _ = numba_round(
-                loaded, rows, positions, round_index % 2, pspace, last_result
-            )
+                loaded, rows, positions, round_index % 2, pspace, last_result,
+                dtype=(NARROW, WIDE)[k % 2],
+            )  # fmt: skip
             assert list(alive) == expected.alive, (k, round_index)
             assert [w for w in order if w >= 0] == expected.death_order
             assert list(observations[:, 0]) == expected.executed
@@ -126,10 +131,10 @@ def test_every_combination_is_exercised():
     assert len(COMBINATIONS) <= PAIRS and PAIRS >= 10_000
 
 
-def general_round(loaded, rows, positions, starter, pspace, last_result, track):
+def general_round(loaded, rows, positions, starter, pspace, last_result, track, dtype=WIDE):
     """The same round through the general (any number of warriors) loop."""
     size = SETTINGS.coresize
-    core, queue, state, written = round_buffers(2, size, SETTINGS.processes, track)
+    core, queue, state, written = round_buffers(2, size, SETTINGS.processes, track, dtype)
     positions = np.asarray(positions, dtype=np.int64)
     load_core(core, loaded.instr, loaded.a, loaded.b, loaded.offsets, loaded.lengths, positions)
     alive, order, observations = outputs()
@@ -144,8 +149,9 @@ def general_round(loaded, rows, positions, starter, pspace, last_result, track):
 
 @pytest.mark.parametrize("track", [False, True])
 def test_generated_duel_matches_the_general_loop_in_every_output(track):
-    """The generated two-warrior loops against the general loop: peak processes, cells
-    written and the ``written`` map included, which the reference does not report."""
+    """The generated two-warrior loops (uint16 core) against the general loop (int32
+    core): peak processes, cells written and the ``written`` map included, which the
+    reference does not report."""
     rng = np.random.default_rng(99 + track)
     for k in range(2_000):
         combo = COMBINATIONS[int(rng.integers(len(COMBINATIONS)))]
