@@ -1139,7 +1139,7 @@ def duel_tracking(core, queue, processes, cycles, starter, pspace, pspace_index,
         key = word >> 6
         if key == 0 or key == 1 or key == 2 or key == 3 or key == 4 or key == 5 or key == 6:
             if t0 == h0:
-                dead = w0
+                dead = 0
                 break
         elif key == 8:
             c[U(bp4 + 1)] = aa
@@ -1304,7 +1304,7 @@ def duel_tracking(core, queue, processes, cycles, starter, pspace, pspace_index,
                     written[w0, bp4 >> 2] = 1
                     cw0 += 1
                 if t0 == h0:
-                    dead = w0
+                    dead = 0
                     break
             else:
                 if written[w0, bp4 >> 2] == 0:
@@ -1617,18 +1617,570 @@ def duel_tracking(core, queue, processes, cycles, starter, pspace, pspace_index,
             pspace_op(c, bp4, word >> 6, aa, ab, ba, bb, pspace, pspace_index, last_result, w0)
             q[U(t0 & mask)] = nxt
             t0 += 2
-        if h0 == hend:
+        pc = q[U(h1 & mask)]
+        h1 += 2
+        p4 = pc << 2
+        word = I(c[U(p4)])
+        ra = I(c[U(p4 + 1)])
+        rb = I(c[U(p4 + 2)])
+        amode = (word >> 3) & 7
+        bmode = word & 7
+        if amode == 0:
+            ap4 = p4
+            aa = ra
+            ab = rb
+        else:
+            ap = pc + ra
+            wt = ap - size
+            if wt >= 0:
+                ap = wt
+            ap4 = ap << 2
+            if amode == 1:
+                aa = I(c[U(ap4 + 1)])
+                ab = I(c[U(ap4 + 2)])
+            else:
+                col = ap4 + 1 + (amode & 1)
+                off = I(c[U(col)])
+                k = amode >> 1
+                dk = 1 if k == 2 else 0
+                off = off - dk
+                if off < 0:
+                    off += size
+                c[U(col)] = off
+                tg = ap + off
+                wt = tg - size
+                if wt >= 0:
+                    tg = wt
+                tg4 = tg << 2
+                aa = I(c[U(tg4 + 1)])
+                ab = I(c[U(tg4 + 2)])
+                ik = 1 if k == 3 else 0
+                inc = off + ik
+                if inc == size:
+                    inc = 0
+                c[U(col)] = inc
+                ap4 = tg4
+        if bmode == 0:
+            bp4 = p4
+            ba = ra
+            bb = rb
+        else:
+            bp = pc + rb
+            wt = bp - size
+            if wt >= 0:
+                bp = wt
+            bp4 = bp << 2
+            if bmode == 1:
+                ba = I(c[U(bp4 + 1)])
+                bb = I(c[U(bp4 + 2)])
+            else:
+                col = bp4 + 1 + (bmode & 1)
+                off = I(c[U(col)])
+                k = bmode >> 1
+                dk = 1 if k == 2 else 0
+                off = off - dk
+                if off < 0:
+                    off += size
+                c[U(col)] = off
+                tg = bp + off
+                wt = tg - size
+                if wt >= 0:
+                    tg = wt
+                tg4 = tg << 2
+                ba = I(c[U(tg4 + 1)])
+                bb = I(c[U(tg4 + 2)])
+                ik = 1 if k == 3 else 0
+                inc = off + ik
+                if inc == size:
+                    inc = 0
+                c[U(col)] = inc
+                bp4 = tg4
+        nxt = pc + 1
+        if nxt == size:
+            nxt = 0
+        key = word >> 6
+        if key == 0 or key == 1 or key == 2 or key == 3 or key == 4 or key == 5 or key == 6:
+            if t1 == h1:
+                dead = 1
+                break
+        elif key == 8:
+            c[U(bp4 + 1)] = aa
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 9:
+            c[U(bp4 + 2)] = ab
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 10:
+            c[U(bp4 + 2)] = aa
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 11:
+            c[U(bp4 + 1)] = ab
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 12:
+            c[U(bp4 + 1)] = aa
+            c[U(bp4 + 2)] = ab
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 13:
+            c[U(bp4 + 2)] = aa
+            c[U(bp4 + 1)] = ab
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 14:
+            c[U(bp4)] = c[U(ap4)]
+            c[U(bp4 + 1)] = aa
+            c[U(bp4 + 2)] = ab
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 16:
+            r = ba + aa
+            c[U(bp4 + 1)] = r - size if r >= size else r
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 17:
+            r = bb + ab
+            c[U(bp4 + 2)] = r - size if r >= size else r
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 18:
+            r = bb + aa
+            c[U(bp4 + 2)] = r - size if r >= size else r
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 19:
+            r = ba + ab
+            c[U(bp4 + 1)] = r - size if r >= size else r
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 20 or key == 22:
+            r = ba + aa
+            c[U(bp4 + 1)] = r - size if r >= size else r
+            r = bb + ab
+            c[U(bp4 + 2)] = r - size if r >= size else r
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 21:
+            r = bb + aa
+            c[U(bp4 + 2)] = r - size if r >= size else r
+            r = ba + ab
+            c[U(bp4 + 1)] = r - size if r >= size else r
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 24:
+            r = ba - aa
+            c[U(bp4 + 1)] = r + size if r < 0 else r
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 25:
+            r = bb - ab
+            c[U(bp4 + 2)] = r + size if r < 0 else r
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 26:
+            r = bb - aa
+            c[U(bp4 + 2)] = r + size if r < 0 else r
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 27:
+            r = ba - ab
+            c[U(bp4 + 1)] = r + size if r < 0 else r
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 28 or key == 30:
+            r = ba - aa
+            c[U(bp4 + 1)] = r + size if r < 0 else r
+            r = bb - ab
+            c[U(bp4 + 2)] = r + size if r < 0 else r
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 29:
+            r = bb - aa
+            c[U(bp4 + 2)] = r + size if r < 0 else r
+            r = ba - ab
+            c[U(bp4 + 1)] = r + size if r < 0 else r
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 32 or key == 33 or key == 34 or key == 35 or key == 36 or key == 37 or key == 38 or key == 40 or key == 41 or key == 42 or key == 43 or key == 44 or key == 45 or key == 46 or key == 48 or key == 49 or key == 50 or key == 51 or key == 52 or key == 53 or key == 54:
+            if mul_div_mod(c, bp4, word >> 6, aa, ab, ba, bb, size):
+                if written[w1, bp4 >> 2] == 0:
+                    written[w1, bp4 >> 2] = 1
+                    cw1 += 1
+                if t1 == h1:
+                    dead = 1
+                    break
+            else:
+                if written[w1, bp4 >> 2] == 0:
+                    written[w1, bp4 >> 2] = 1
+                    cw1 += 1
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 56 or key == 57 or key == 58 or key == 59 or key == 60 or key == 61 or key == 62:
+            q[U(t1 & mask)] = ap4 >> 2
+            t1 += 2
+        elif key == 64 or key == 67:
+            if ba == 0:
+                q[U(t1 & mask)] = ap4 >> 2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 72 or key == 75:
+            if ba == 0:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = ap4 >> 2
+                t1 += 2
+        elif key == 80 or key == 83:
+            x = I(c[U(bp4 + 1)])
+            c[U(bp4 + 1)] = x - 1 if x > 0 else size - 1
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            if ba == 1:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = ap4 >> 2
+                t1 += 2
+        elif key == 96:
+            if aa < ba:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 104 or key == 144:
+            if aa == ba:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 112:
+            if aa == ba:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+            else:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+        elif key == 65 or key == 66:
+            if bb == 0:
+                q[U(t1 & mask)] = ap4 >> 2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 73 or key == 74:
+            if bb == 0:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = ap4 >> 2
+                t1 += 2
+        elif key == 81 or key == 82:
+            x = I(c[U(bp4 + 2)])
+            c[U(bp4 + 2)] = x - 1 if x > 0 else size - 1
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            if bb == 1:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = ap4 >> 2
+                t1 += 2
+        elif key == 97:
+            if ab < bb:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 105 or key == 145:
+            if ab == bb:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 113:
+            if ab == bb:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+            else:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+        elif key == 98:
+            if aa < bb:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 106 or key == 146:
+            if aa == bb:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 114:
+            if aa == bb:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+            else:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+        elif key == 99:
+            if ab < ba:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 107 or key == 147:
+            if ab == ba:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 115:
+            if ab == ba:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+            else:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+        elif key == 68 or key == 69 or key == 70:
+            if ba == 0 and bb == 0:
+                q[U(t1 & mask)] = ap4 >> 2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 76 or key == 77 or key == 78:
+            if ba == 0 and bb == 0:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = ap4 >> 2
+                t1 += 2
+        elif key == 84 or key == 85 or key == 86:
+            x = I(c[U(bp4 + 1)])
+            c[U(bp4 + 1)] = x - 1 if x > 0 else size - 1
+            x = I(c[U(bp4 + 2)])
+            c[U(bp4 + 2)] = x - 1 if x > 0 else size - 1
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            if ba == 1 and bb == 1:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = ap4 >> 2
+                t1 += 2
+        elif key == 100 or key == 102:
+            if aa < ba and ab < bb:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 108 or key == 148:
+            if aa == ba and ab == bb:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 116:
+            if aa == ba and ab == bb:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+            else:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+        elif key == 101:
+            if aa < bb and ab < ba:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 109 or key == 149:
+            if aa == bb and ab == ba:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 117:
+            if aa == bb and ab == ba:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+            else:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+        elif key == 110 or key == 150:
+            if aa == ba and ab == bb and c[U(ap4)] == c[U(bp4)]:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+            else:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+        elif key == 118:
+            if aa == ba and ab == bb and c[U(ap4)] == c[U(bp4)]:
+                q[U(t1 & mask)] = nxt
+                t1 += 2
+            else:
+                n2 = nxt + 1
+                if n2 == size:
+                    n2 = 0
+                q[U(t1 & mask)] = n2
+                t1 += 2
+        elif key == 88 or key == 89 or key == 90 or key == 91 or key == 92 or key == 93 or key == 94:
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+            if t1 - h1 < p2:
+                q[U(t1 & mask)] = ap4 >> 2
+                t1 += 2
+                if t1 - h1 > peak1:
+                    peak1 = t1 - h1
+        elif key == 120 or key == 121 or key == 122 or key == 123 or key == 124 or key == 125 or key == 126:
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 128 or key == 129 or key == 130 or key == 131 or key == 132 or key == 133 or key == 134:
+            pspace_op(c, bp4, word >> 6, aa, ab, ba, bb, pspace, pspace_index, last_result, w1)
+            if written[w1, bp4 >> 2] == 0:
+                written[w1, bp4 >> 2] = 1
+                cw1 += 1
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        elif key == 136 or key == 137 or key == 138 or key == 139 or key == 140 or key == 141 or key == 142:
+            pspace_op(c, bp4, word >> 6, aa, ab, ba, bb, pspace, pspace_index, last_result, w1)
+            q[U(t1 & mask)] = nxt
+            t1 += 2
+        if h1 == hend:
             break
-        h0, h1 = h1, h0
-        t0, t1 = t1, t0
-        w0, w1 = w1, w0
-        peak0, peak1 = peak1, peak0
-        cw0, cw1 = cw1, cw0
-    if w0 != starter:
-        h0, h1 = h1, h0
-        peak0, peak1 = peak1, peak0
-        cw0, cw1 = cw1, cw0
-        w0, w1 = w1, w0
     executed = (h0 >> 1) + (h1 >> 1)
     observations[w0, EXECUTED] = h0 >> 1
     observations[w1, EXECUTED] = h1 >> 1
@@ -1644,6 +2196,7 @@ def duel_tracking(core, queue, processes, cycles, starter, pspace, pspace_index,
     death_order[1] = -1
     left = 2
     if dead >= 0:
+        dead = w0 if dead == 0 else w1
         alive[dead] = False
         death_order[0] = dead
         observations[dead, DIED_AT] = executed
