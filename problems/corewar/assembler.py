@@ -245,20 +245,24 @@ def assemble(source: str, settings: Settings | None = None) -> Warrior:
     return assemble_listing(source, settings).warrior()
 
 
-def assemble_listing(source: str, settings: Settings | None = None) -> Listing:
-    """Assemble as ``assemble`` does, stopping before the code becomes an array."""
+def assemble_listing(
+    source: str, settings: Settings | None = None, *, allow_empty: bool = False
+) -> Listing:
+    """Assemble as ``assemble`` does, stopping before the code becomes an array. With
+    ``allow_empty``, source without instructions gives an empty listing and a warning,
+    as in pMARS (the warrior then dies at its first step), instead of an error."""
     settings = settings or Settings()
     if not isinstance(source, str):
         raise AssemblyError(0, f"source must be text, not {type(source).__name__}")
     try:
-        return _assemble(source, settings)
+        return _assemble(source, settings, allow_empty)
     except AssemblyError:
         raise
     except RecursionError:
         raise AssemblyError(0, "source too deeply nested") from None
 
 
-def _assemble(source: str, settings: Settings) -> Listing:
+def _assemble(source: str, settings: Settings, allow_empty: bool) -> Listing:
     text = read_source(source)
     diag = Diagnostics()
     evaluator = Evaluator()
@@ -280,7 +284,9 @@ def _assemble(source: str, settings: Settings) -> Listing:
     if count > settings.maxlength:
         raise AssemblyError(0, f"too many instructions: {count} (maximum {settings.maxlength})")
     if count == 0:
-        raise AssemblyError(0, "no instructions")
+        if not allow_empty:
+            raise AssemblyError(0, "no instructions")
+        diag.warn(0, "no instructions: the warrior dies at its first step")
     parser = LineParser(expander, diag)
     rows: list[list[int]] = []
     start, pin = 0, None
@@ -318,7 +324,7 @@ def _assemble(source: str, settings: Settings) -> Listing:
             ]
         )
     _raise_first(diag)
-    if start >= len(rows):
+    if rows and start >= len(rows):
         diag.warn(0, f"start {start} lies outside the code")
     warnings = tuple(f"line {n}: {m}" if n else m for n, m in diag.warnings)
     return Listing(

@@ -94,11 +94,13 @@ def battle_main(argv: list[str]) -> int:
             print(f"{name}: cannot read warrior: {exc.strerror or exc}", file=sys.stderr)
             return ASSEMBLY_ERROR
         try:
-            warriors.append(assemble_listing(text, settings))
+            warriors.append(assemble_listing(text, settings, allow_empty=True))
         except AssemblyError as exc:
             where = f"{name}:{exc.line}" if exc.line else name
             print(f"{where}: {exc.message}", file=sys.stderr)
             return ASSEMBLY_ERROR
+        for warning in warriors[-1].warnings:
+            print(f"{name}: warning: {warning}", file=sys.stderr)
     # When numba's JIT serves (no compiled kernel), its first call imports scipy.linalg to
     # look for BLAS (0.2 s); nothing here uses BLAS, so this process declines the import.
     sys.modules.setdefault("scipy", None)  # type: ignore[arg-type]

@@ -255,7 +255,7 @@ def _check(
     if not problems:
         ranges = {
             "a": size, "b": size, "positions": size, "starters": n, "pspace_index": n,
-            "lengths": code + 1, "offsets": code,
+            "lengths": code + 1, "offsets": code + 1,
         }  # fmt: skip
         for name, bound in ranges.items():
             if any(not 0 <= x < bound for x in buffers[name]):

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from problems.corewar.assembler import AssemblyError, assemble
+from problems.corewar.assembler import AssemblyError, assemble, assemble_listing
 from problems.corewar.disassembler import disassemble, instruction_text
 from problems.corewar.redcode import Settings
 
@@ -96,6 +96,10 @@ def test_length_limits():
     assert len(assemble(";redcode\n" + " nop 0\n" * 20, Settings(maxlength=20))) == 20
     with pytest.raises(AssemblyError, match="no instructions"):
         assemble(";redcode\n; nothing here\n")
+    empty = assemble_listing(";redcode\n; nothing here\n", allow_empty=True)
+    assert empty.rows == [] and empty.warnings == (
+        "no instructions: the warrior dies at its first step",
+    )
     with pytest.raises(AssemblyError, match="must be text"):
         assemble(b"jmp 0")  # type: ignore[arg-type]
 

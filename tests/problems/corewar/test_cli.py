@@ -52,6 +52,29 @@ def test_melee_output_format(evo_cli):
     ]
 
 
+def test_a_warrior_without_instructions_plays_and_dies_as_in_pmars(evo_cli, tmp_path):
+    """pMARS only warns about a warrior with no instructions (here its code sits in a
+    FOR block that counts to 0 under these settings): it starts on an empty cell and dies
+    at its first step, so of two such warriors the first mover loses each round."""
+    empty = tmp_path / "empty.red"
+    empty.write_text(";redcode\n;name Empty\n;author nobody\nFOR MAXCYCLES == 1\nmov 0, 1\nROF\n")
+    imp = tmp_path / "imp.red"
+    imp.write_text(";redcode\n;name Imp\n;author x\nmov 0, 1\n")
+    # recorded from `pmars -b -r 4 imp.red empty.red` and `pmars -b -r 4 empty.red empty.red`
+    result = evo_cli("battle", "-r", "4", str(imp), str(empty))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Imp by x scores 12", "Empty by nobody scores 0", "Results: 4 0 0",
+    ]  # fmt: skip
+    assert result.stderr.strip() == (
+        f"{empty}: warning: no instructions: the warrior dies at its first step"
+    )
+    result = evo_cli("battle", "-r", "4", str(empty), str(empty))
+    assert result.stdout.splitlines() == [
+        "Empty by nobody scores 6", "Empty by nobody scores 6", "Results: 2 2 0",
+    ]  # fmt: skip
+
+
 def test_assembly_error_names_file_and_line_with_status_3(evo_cli, tmp_path):
     bad = tmp_path / "bad.red"
     bad.write_text(";redcode\n;name Bad\n mov 0, 1\n jmp nowhere\n")
