@@ -22,8 +22,8 @@ Nearly every round is a duel, so its loop is generated rather than written by ha
 
 The tracking variant (``duel_tracking``: cells written, for behaviour descriptors, which
 evolution always asks for) is the same loop with a mark after each write. Written out per
-warrior like the other, it is 15-17% faster than one step that swaps the warriors' state
-each turn, at the cost of about 10 s more in the first, once-per-machine build.
+warrior like the other, it is 12-16% faster than one step that swaps the warriors' state
+each turn, at the cost of about 5 s more (30 s) in the first, once-per-machine build.
 """
 
 from __future__ import annotations
