@@ -35,15 +35,13 @@ class Loaded:
 
     @classmethod
     def of(cls, warriors: Sequence[Warrior]) -> Loaded:
-        parts = [pack(w.code.tolist()) for w in warriors]
-        lengths = np.array([len(w) for w in warriors], dtype=np.int64)
-        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        instr, a, b, offsets, lengths = pack(w.code.tolist() for w in warriors)
         return cls(
-            instr=np.array([x for p in parts for x in p[0]], dtype=np.int32),
-            a=np.array([x for p in parts for x in p[1]], dtype=np.int32),
-            b=np.array([x for p in parts for x in p[2]], dtype=np.int32),
-            offsets=offsets,
-            lengths=lengths,
+            instr=np.array(instr, dtype=np.int32),
+            a=np.array(a, dtype=np.int32),
+            b=np.array(b, dtype=np.int32),
+            offsets=np.array(offsets, dtype=np.int64),
+            lengths=np.array(lengths, dtype=np.int64),
             starts=np.array([w.start for w in warriors], dtype=np.int64),
             pins=[w.pin for w in warriors],
         )

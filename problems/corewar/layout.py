@@ -17,14 +17,21 @@ STATE_ROWS = 7
 """Rows of a round's per-warrior scratch state (``mars.round_buffers``)."""
 
 
-def pack(code: Iterable[Sequence[int]]) -> tuple[list[int], list[int], list[int]]:
-    """Rows ``(op, mod, amode, a, bmode, b)`` as packed instructions, A and B numbers."""
-    instr, a, b = [], [], []
-    for op, mod, amode, a_value, bmode, b_value in code:
-        instr.append((int(op) << 9) | (int(mod) << 6) | (int(amode) << 3) | int(bmode))
-        a.append(int(a_value))
-        b.append(int(b_value))
-    return instr, a, b
+def pack(
+    codes: Iterable[Iterable[Sequence[int]]],
+) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+    """Warriors' rows ``(op, mod, amode, a, bmode, b)`` one after another, as the kernels
+    take them: ``(instr, a, b, offsets, lengths)``, packed instructions and A and B numbers
+    per cell, then where each warrior starts and how long it is."""
+    instr, a, b, offsets, lengths = [], [], [], [], []
+    for code in codes:
+        offsets.append(len(instr))
+        for op, mod, amode, a_value, bmode, b_value in code:
+            instr.append((int(op) << 9) | (int(mod) << 6) | (int(amode) << 3) | int(bmode))
+            a.append(int(a_value))
+            b.append(int(b_value))
+        lengths.append(len(instr) - offsets[-1])
+    return instr, a, b, offsets, lengths
 
 
 NARROW_CORE = 1 << 16

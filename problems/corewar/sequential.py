@@ -31,14 +31,7 @@ def play_in_order(
     """``settings.rounds`` rounds among warriors given by their code rows
     ``(op, mod, amode, a, bmode, b)``, start offsets and PINs, placed as pMARS would
     from ``seed``; P-space and results carry from round to round."""
-    instr, a, b, offsets, lengths = [], [], [], [], []
-    for code in codes:
-        packed = pack(code)
-        offsets.append(len(instr))
-        lengths.append(len(packed[0]))
-        instr += packed[0]
-        a += packed[1]
-        b += packed[2]
+    instr, a, b, offsets, lengths = pack(codes)
     plan = schedule(len(lengths), settings, settings.rounds, seed)
     return play_rounds(
         instr,

@@ -23,7 +23,7 @@ class Tok(IntEnum):
 
 SPACE = " \t\n\v\f\r"
 """C's isspace in the C locale."""
-_TOKEN = re.compile(r"[ \t\n\v\f\r]*+(?:([0-9]+)|([A-Za-z_][A-Za-z0-9_]*)|(&&|\|\|)|(.))", re.S)
+_TOKEN = re.compile(rf"[{SPACE}]*+(?:([0-9]+)|([A-Za-z_][A-Za-z0-9_]*)|(&&|\|\|)|(.))", re.S)
 """Spaces, then a number, an identifier (ASCII, as C's isalnum), ``&&``/``||`` or one
 character."""
 _SINGLE = (

@@ -22,8 +22,6 @@ evaluation: {{backend: {backend}, workers: 2, timeout: 5}}
 budget: {{evaluations: 400}}
 """
 
-COMMAND = EVO
-
 
 def evaluations_in(run_dir):
     path = run_dir / "run.sqlite"
@@ -40,7 +38,7 @@ def kill_after(args, run_dir, at_least, rng):
     """Start `evo` and SIGKILL it once the store holds ``at_least`` evaluations, plus a
     random delay, unless it finishes first. Returns True if it was killed."""
     process = subprocess.Popen(
-        COMMAND + args,
+        EVO + args,
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -82,7 +80,7 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path):
         kills += killed
     if killed:
         finish = subprocess.run(
-            COMMAND + ["resume", str(run_dir), "-q"],
+            EVO + ["resume", str(run_dir), "-q"],
             cwd=REPO,
             capture_output=True,
             text=True,
@@ -107,7 +105,7 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path):
     reference.write_text(EXPERIMENT.format(backend="sequential"))
     whole = tmp_path / "whole"
     done = subprocess.run(
-        COMMAND + ["run", str(reference), "--run-dir", str(whole), "-q"],
+        EVO + ["run", str(reference), "--run-dir", str(whole), "-q"],
         cwd=REPO,
         capture_output=True,
         text=True,
