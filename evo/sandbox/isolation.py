@@ -1,17 +1,63 @@
-"""Network and filesystem isolation: bubblewrap when it works here, else a warning."""
+"""How untrusted code is isolated here: bubblewrap when it works, else resource limits
+and an unprivileged user only, with a warning that names what is missing.
+
+Inside bubblewrap the program sees a read-only root holding only what the interpreter
+needs (``/usr``, the libraries' directories, the interpreter's prefix and
+site-packages, the launcher and its own files), a fresh ``/proc`` with ``/proc/sys``
+read-only, a minimal ``/dev``, and sized tmpfs at ``/tmp`` (its work directory is
+``/tmp/work``) and ``/dev/shm``. It has its own PID, network, IPC, UTS and cgroup
+namespaces, no capabilities, and runs as an unprivileged user: bubblewrap maps it into
+a user namespace when evo is not root; when evo is root, bubblewrap cannot map it to an
+unprivileged host user, so the launcher drops to ``nobody`` before it loads the program.
+A seccomp filter refuses new namespaces and other kernel surfaces (``seccomp.py``).
+"""
 
 from __future__ import annotations
 
 import functools
 import os
+import pwd
 import shutil
+import site
 import subprocess
+import sys
 import warnings
-from collections.abc import Sequence
+from dataclasses import dataclass
+
+from evo.sandbox import seccomp
+
+WORK = "/tmp/work"
+"""The program's working directory inside the sandbox."""
+LAUNCHER = "/evo/launcher.py"
+REQUEST = "/evo/request.json"
+SYSTEM = ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin")
+SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime")
+PROC_READ_ONLY = ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs")
+
+PROTECTIONS = {
+    "network": "no network (own network namespace)",
+    "filesystem": "a private read-only view of the interpreter and its own files only "
+    "(without it the program reads whatever its user may read on the host)",
+    "scratch": "sized private /tmp and /dev/shm (without them it writes into the host's "
+    "temporary directory, each file under the file-size limit but unbounded in total)",
+    "processes": "own PID namespace (without it, it sees and may signal host processes "
+    "of its user, and processes it detaches may outlive it)",
+    "kernel": "own IPC, UTS and cgroup namespaces, read-only /proc/sys and a seccomp filter "
+    "against new namespaces, io_uring, keyrings, bpf and perf events",
+}
 
 
 class SandboxWarning(UserWarning):
     """Isolation is weaker than asked for on this host."""
+
+
+def sandbox_user() -> tuple[int, int]:
+    """The unprivileged uid and gid untrusted code runs as when evo is root."""
+    try:
+        entry = pwd.getpwnam("nobody")
+        return entry.pw_uid, entry.pw_gid
+    except KeyError:
+        return 65534, 65534
 
 
 def bwrap_binary() -> str | None:
@@ -24,79 +70,188 @@ def bwrap_binary() -> str | None:
         return shutil.which("bwrap")
 
 
-PRIVATE = ("/tmp", "/dev/shm")
-"""Directories the sandbox sees empty."""
+@functools.cache
+def python_paths() -> tuple[str, ...]:
+    """Directories the interpreter needs, outermost only, outside the system ones."""
+    wanted = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
+    wanted += [*site.getsitepackages(), os.path.dirname(os.path.realpath(sys.executable))]
+    real = sorted({os.path.realpath(p) for p in wanted if os.path.isdir(p)})
+    kept: list[str] = []
+    for path in real:
+        covered = [*SYSTEM, *kept]
+        if path != "/" and not any(path == c or path.startswith(c + "/") for c in covered):
+            kept.append(path)
+    return tuple(kept)
 
 
-def _hidden(paths: Sequence[str]) -> list[str]:
-    """The existing ``paths`` that a private directory would hide."""
-    found = []
-    for path in dict.fromkeys(os.path.realpath(p) for p in paths):
-        under = any(path == d or path.startswith(d + "/") for d in PRIVATE)
-        if under and os.path.exists(path):
-            found.append(path)
-    return found
+@functools.cache
+def system_binds() -> tuple[str, ...]:
+    """bubblewrap arguments that bring in the system directories (symlinks as symlinks)."""
+    args: list[str] = []
+    for path in SYSTEM:
+        if os.path.islink(path):
+            args += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            args += ["--ro-bind", path, path]
+    for path in SYSTEM_FILES:
+        args += ["--ro-bind-try", path, path]
+    return tuple(args)
 
 
-def bwrap_command(binary: str, workdir: str, visible: Sequence[str] = ()) -> list[str]:
-    """bubblewrap arguments: read-only root, private /tmp, the work directory writable,
-    no network, own PID namespace (so killing it kills everything it started).
-    ``visible`` paths (the launcher, the interpreter, its packages) stay readable even
-    when they live under a private directory (a checkout or a venv in /tmp)."""
-    keep = [arg for path in _hidden(visible) for arg in ("--ro-bind", path, path)]
-    return [
+def _parents(paths: list[str], made: tuple[str, ...]) -> list[str]:
+    """``--dir`` arguments for the directories leading to ``paths`` that nothing else
+    makes, readable by all (bubblewrap would copy the modes of the host's, and a 0700
+    ``/root`` above a pyenv interpreter would lock the unprivileged user out)."""
+    parents: set[str] = set()
+    for path in paths:
+        parent = os.path.dirname(path)
+        while parent not in ("/", "") and parent not in made:
+            parents.add(parent)
+            parent = os.path.dirname(parent)
+    ordered = sorted(parents, key=lambda p: (p.count("/"), p))
+    return [arg for parent in ordered for arg in ("--perms", "0755", "--dir", parent)]
+
+
+def _copy(fd: int, inside: str) -> tuple[str, ...]:
+    return ("--perms", "0644", "--ro-bind-data", str(fd), inside)
+
+
+def bwrap_command(
+    binary: str,
+    userns: bool,
+    scratch: int,
+    files: dict[str, int],
+    seccomp_fd: int | None,
+    info_fd: int | None,
+) -> list[str]:
+    """bubblewrap's arguments, up to the ``--`` before the command.
+
+    Args:
+        binary: the bubblewrap executable.
+        userns: run in a user namespace as an unprivileged user (evo is not root);
+            otherwise keep CAP_SETUID/CAP_SETGID for the launcher to drop to ``nobody``.
+        scratch: size in bytes of /tmp and of /dev/shm.
+        files: readable descriptors whose contents become read-only files, by their
+            path inside (copies: the program learns no host path from its mounts).
+        seccomp_fd: a readable descriptor holding the seccomp program, if any.
+        info_fd: a descriptor where bubblewrap writes its JSON info (the child's pid).
+    """
+    if userns:
+        identity = ["--unshare-user", "--disable-userns", "--uid", "65534", "--gid", "65534"]
+        identity += ["--cap-drop", "ALL"]
+    else:
+        identity = ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    args = [
         binary,
-        "--ro-bind",
-        "/",
-        "/",
-        "--dev",
-        "/dev",
-        "--proc",
-        "/proc",
-        "--tmpfs",
-        "/tmp",
-        "--tmpfs",
-        "/dev/shm",
-        *keep,
-        "--bind",
-        workdir,
-        workdir,
-        "--unshare-net",
-        "--unshare-pid",
-        "--unshare-ipc",
-        "--die-with-parent",
-        "--new-session",
-        "--cap-drop",
-        "ALL",
-        "--chdir",
-        workdir,
-        "--",
+        *identity,
+        *("--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"),
+        *("--unshare-cgroup-try", "--hostname", "sandbox", "--die-with-parent", "--new-session"),
+        *("--proc", "/proc"),
+        *(arg for path in PROC_READ_ONLY for arg in ("--ro-bind-try", path, path)),
+        *("--dev", "/dev"),
+        *("--size", str(scratch), "--perms", "1777", "--tmpfs", "/tmp"),
+        *("--size", str(scratch), "--perms", "1777", "--tmpfs", "/dev/shm"),
+        *("--perms", "0777", "--dir", WORK),
+        *_parents([*python_paths(), *SYSTEM_FILES, *files], ("/tmp", WORK, "/proc", "/dev")),
+        *system_binds(),
+        *(arg for path in python_paths() for arg in ("--ro-bind", path, path)),
+        *(
+            a
+            for inside, fd in files.items()
+            for a in ("--perms", "0644", "--ro-bind-data", str(fd), inside)
+        ),
+        *("--remount-ro", "/", "--chdir", WORK),
     ]
+    if seccomp_fd is not None:
+        args += ["--seccomp", str(seccomp_fd)]
+    if info_fd is not None:
+        args += ["--info-fd", str(info_fd)]
+    return args + ["--"]
+
+
+def seccomp_pipe(filter_program: bytes) -> int:
+    """A readable descriptor holding ``filter_program`` (bubblewrap reads it to the end)."""
+    read, write = os.pipe()
+    try:
+        os.write(write, filter_program)
+    finally:
+        os.close(write)
+    return read
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """What is in force on this host.
+
+    Attributes:
+        binary: bubblewrap, when it works here; None otherwise.
+        userns: whether bubblewrap maps the program into a user namespace (evo is not
+            root); with root it keeps the set-uid capabilities for the launcher.
+        filter: the seccomp program, where this architecture has one.
+        reason: why bubblewrap is not used.
+    """
+
+    binary: str | None
+    userns: bool
+    filter: bytes | None
+    reason: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.binary is not None
+
+    def missing(self) -> list[str]:
+        """The protections not in force, as sentences."""
+        if self.binary is None:
+            return list(PROTECTIONS.values())
+        if self.filter is None:
+            return ["no seccomp filter for this architecture"]
+        return []
 
 
 @functools.cache
-def isolation_works(binary: str | None) -> bool:
-    """Whether bubblewrap can start a process here."""
+def detect() -> Isolation:
+    """Probe once per process: can bubblewrap run the real plan here?"""
+    binary = bwrap_binary()
+    userns = os.geteuid() != 0
+    program = seccomp.program()
     if binary is None:
-        return False
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            done = subprocess.run(
-                bwrap_command(binary, tmp) + ["/bin/true"], capture_output=True, timeout=10
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-    return done.returncode == 0
+        return Isolation(None, userns, program, "bubblewrap is not installed")
+    fd = seccomp_pipe(program) if program else None
+    uid, gid = sandbox_user()
+    check = "import os\nif os.getuid() == 0:\n"
+    check += f"    os.setgroups([]); os.setgid({gid}); os.setuid({uid})\nimport json"
+    try:
+        command = bwrap_command(binary, userns, 1 << 20, {}, fd, None)
+        done = subprocess.run(
+            [*command, sys.executable, "-I", "-S", "-c", check],
+            capture_output=True,
+            timeout=20,
+            pass_fds=() if fd is None else (fd,),
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Isolation(None, userns, program, f"bubblewrap cannot start: {exc}")
+    finally:
+        if fd is not None:
+            os.close(fd)
+    if done.returncode != 0:
+        text = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
+        return Isolation(None, userns, program, f"bubblewrap fails here: {text[0][:300]}")
+    return Isolation(binary, userns, program)
 
 
 @functools.cache
-def warn_unisolated(reason: str) -> None:
-    """One warning per process when untrusted code runs without isolation."""
+def warn_missing(isolation: Isolation) -> None:
+    """One warning per process naming the protections that are not in force."""
+    missing = isolation.missing()
+    if not missing:
+        return
+    why = f" ({isolation.reason})" if isolation.reason else ""
+    user = "the user nobody" if os.geteuid() == 0 else "evo's own user"
     warnings.warn(
-        f"sandbox: {reason}; untrusted code runs with resource limits only "
-        "(it can open network connections and write where its user may)",
+        f"sandbox: weaker isolation{why}; missing: " + "; ".join(missing) + ". In force: "
+        "resource limits (CPU, memory, file size, processes, open files), a deadline, an "
+        f"allowlisted environment, capped output; it runs as {user}",
         SandboxWarning,
         stacklevel=3,
     )

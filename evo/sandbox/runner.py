@@ -5,23 +5,20 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import select
-import shutil
 import signal
-import site
 import subprocess
-import sys
-import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from evo.sandbox.isolation import bwrap_binary, bwrap_command, isolation_works, warn_unisolated
-from evo.sandbox.limits import Limits, ProcessCap, child_setup, scrubbed_environment
-
-LAUNCHER = Path(__file__).with_name("launcher.py")
+from evo.sandbox import command
+from evo.sandbox import isolation as iso
+from evo.sandbox.cgroup import ProcessCap
+from evo.sandbox.limits import Limits
+from evo.sandbox.result import FrameError, parse
+from evo.sandbox.supervise import Watched, watch
+from evo.sandbox.workspace import Workspace
 
 
 @dataclass
@@ -29,13 +26,14 @@ class Outcome:
     """What one sandboxed call gave.
 
     Attributes:
-        status: ``ok``, ``error`` (crash, exception, garbage output, output over the cap)
-            or ``timeout``.
+        status: ``ok``, ``error`` (crash, exception, garbage or oversized output or
+            result, scratch space filled) or ``timeout``.
         value: the function's JSON return value when ok.
         reason: why it is not ok.
         stdout, stderr: captured output (capped).
         wall_time: seconds.
-        isolated: whether network and filesystem isolation was in force.
+        isolated: whether bubblewrap's isolation was in force.
+        artifacts: the program's traceback, when it raised.
     """
 
     status: str
@@ -48,47 +46,6 @@ class Outcome:
     artifacts: dict[str, str] = field(default_factory=dict)
 
 
-def _drain(
-    stream: IO[bytes],
-    cap: int,
-    sink: list[bytes],
-    over: threading.Event,
-    process: subprocess.Popen,
-) -> None:
-    """Read ``stream`` to the end, keeping at most ``cap`` bytes; more kills the child."""
-    kept = 0
-    while chunk := stream.read1(65536):
-        if kept < cap:
-            sink.append(chunk[: cap - kept])
-        kept += len(chunk)
-        if kept > cap:
-            over.set()
-            _kill_group(process)
-            return
-
-
-def _wait(process: subprocess.Popen, seconds: float) -> bool:
-    """Wait for the child to end (woken at once by its pidfd); False on timeout."""
-    try:
-        handle = os.pidfd_open(process.pid)
-    except (AttributeError, OSError):  # no pidfd: Popen's own (coarser) wait
-        try:
-            process.wait(timeout=seconds)
-            return True
-        except subprocess.TimeoutExpired:
-            return False
-    try:
-        ready, _, _ = select.select([handle], [], [], seconds)
-        return bool(ready)
-    finally:
-        os.close(handle)
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
 def call(
     program: str | Path,
     function: str,
@@ -98,119 +55,117 @@ def call(
 ) -> Outcome:
     """Call ``function(*args)`` of the Python file ``program`` in a sandbox.
 
-    The program is copied into a fresh temporary working directory (with ``files``),
-    run by the launcher, and the directory is removed afterwards.
+    The program and ``files`` (name to text) are its working directory's contents.
+    Whatever happens, including an exception raised into this call (a deadline),
+    everything it started is killed and its directory and cgroup are removed.
     """
-    limits = limits or Limits()
-    workdir = tempfile.mkdtemp(prefix="evo-sandbox-")
-    try:
-        os.chmod(workdir, 0o777)
-        target = Path(workdir) / "program.py"
-        shutil.copyfile(program, target)
-        for name, text in (files or {}).items():
-            (Path(workdir) / name).write_text(text)
-        request = Path(workdir) / "request.json"
-        result = Path(workdir) / "result.json"
-        request.write_text(
-            json.dumps(
-                {
-                    "program": str(target),
-                    "function": function,
-                    "args": args or [],
-                    "result": str(result),
-                    "paths": site.getsitepackages(),
-                }
-            )
-        )
-        return _run(workdir, request, result, limits)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    limits = (limits or Limits()).resolved()
+    isolation = iso.detect()
+    iso.warn_missing(isolation)
+    with Workspace() as workspace, command.Descriptors() as fds:
+        command.write_inputs(workspace.path, program, files or {})
+        plan = command.plan(workspace.path, function, args or [], limits, isolation, fds)
+        cap = ProcessCap(limits.processes, workspace.token)
+        try:
+            return _run(plan, limits, cap, fds, isolation.active)
+        finally:
+            cap.remove()
 
 
-def _run(workdir: str, request: Path, result: Path, limits: Limits) -> Outcome:
-    cap = ProcessCap(limits.processes)
-    try:
-        return _supervise(workdir, request, result, limits, cap)
-    finally:
-        cap.remove()
-
-
-def _supervise(
-    workdir: str, request: Path, result: Path, limits: Limits, cap: ProcessCap
+def _run(
+    plan: command.Plan, limits: Limits, cap: ProcessCap, fds: command.Descriptors, isolated: bool
 ) -> Outcome:
-    setup = child_setup(limits, cap)
-    binary = bwrap_binary()
-    isolated = isolation_works(binary)
-    if not isolated:
-        warn_unisolated("bubblewrap is unavailable or cannot create namespaces here")
-    visible = [str(LAUNCHER.parent), sys.prefix, sys.base_prefix, *site.getsitepackages()]
-    prefix = bwrap_command(binary, workdir, visible) if isolated and binary else []
-    command = prefix + [sys.executable, "-I", "-S", str(LAUNCHER), str(request)]
+    """Start the child, watch it, and kill everything it started, whatever happens."""
     start = time.perf_counter()
-    process = subprocess.Popen(
-        command,
-        cwd=workdir,
-        env=scrubbed_environment(os.environ, workdir),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=setup,
-        start_new_session=True,
-    )
-    outputs: dict[str, list[bytes]] = {"stdout": [], "stderr": []}
-    over = threading.Event()
-    readers = [
-        threading.Thread(
-            target=_drain,
-            args=(getattr(process, name), limits.output, sink, over, process),
-            daemon=True,
+    try:
+        process = subprocess.Popen(
+            plan.command,
+            cwd=plan.cwd,
+            env=plan.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            pass_fds=plan.passed,
+            preexec_fn=command.child_setup(plan, limits, cap),
+            start_new_session=True,
         )
-        for name, sink in outputs.items()
-    ]
-    for reader in readers:
-        reader.start()
-    timed_out = not _wait(process, limits.wall_time) and not over.is_set()
-    _kill_group(process)
-    process.wait()
-    for reader in readers:
-        reader.join(timeout=1)
-    elapsed = time.perf_counter() - start
-    stdout = b"".join(outputs["stdout"]).decode(errors="replace")
-    stderr = b"".join(outputs["stderr"]).decode(errors="replace")
-    outcome = Outcome("error", stdout=stdout, stderr=stderr, wall_time=elapsed, isolated=isolated)
-    if timed_out:
+    except OSError as exc:
+        return Outcome("error", reason=command.start_failure(exc, plan))
+    fds.close(plan.passed)  # the child holds them now
+    try:
+        watched = watch(process, plan.report, limits.output, limits.wall_time, start)
+        full = _full_scratch(plan.info, limits) if watched.stop == "reported" else ""
+    finally:
+        _kill_group(process)
+        process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+    return _outcome(watched, full, process.returncode, limits, isolated)
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _full_scratch(info: int, limits: Limits) -> str:
+    """Which scratch mount the program filled ("" if none; always "" without bubblewrap).
+    Read from outside, through the sandbox's root, while it still runs."""
+    if info < 0:
+        return ""
+    try:
+        pid = int(json.loads(os.read(info, 4096))["child-pid"])
+        for mount in ("/tmp", "/dev/shm"):
+            if os.statvfs(f"/proc/{pid}/root{mount}").f_bfree == 0:
+                return f"the program filled its scratch space {mount} ({limits.scratch} bytes)"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "the sandbox ended before its scratch space could be checked"
+    return ""
+
+
+def _outcome(
+    watched: Watched, full: str, code: int | None, limits: Limits, isolated: bool
+) -> Outcome:
+    stdout = watched.stdout.decode(errors="replace")
+    stderr = watched.stderr.decode(errors="replace")
+    outcome = Outcome("error", stdout=stdout, stderr=stderr, wall_time=watched.elapsed)
+    outcome.isolated = isolated
+    if watched.stop == "timeout":
         outcome.status, outcome.reason = "timeout", f"killed after {limits.wall_time:g} s"
-    elif over.is_set():
+    elif watched.stop == "output":
         outcome.reason = f"output exceeded {limits.output} bytes"
-    elif process.returncode != 0:
-        outcome.reason = _exit_reason(process.returncode, stderr)
+    elif watched.stop == "frame":
+        outcome.reason = watched.detail
+    elif watched.stop == "exited":
+        outcome.reason = _exit_reason(code, stderr, isolated)
+    elif full:
+        outcome.reason = full
     else:
-        _read_result(outcome, result)
+        try:
+            report = parse(watched.frame.payload())
+        except FrameError as exc:
+            outcome.reason = str(exc)
+            return outcome
+        if report.ok:
+            outcome.status, outcome.value = "ok", report.value
+        else:
+            outcome.reason = report.error
+            outcome.artifacts["traceback"] = report.traceback
     return outcome
 
 
-def _exit_reason(code: int, stderr: str) -> str:
-    if code < 0:
-        name = signal.Signals(-code).name
-        hint = " (CPU time limit)" if -code == signal.SIGXCPU else ""
+def _exit_reason(code: int | None, stderr: str, isolated: bool) -> str:
+    """Why a program that ended without a report ended. bubblewrap passes a signal
+    death on as 128 + the signal number."""
+    signum = -code if code is not None and code < 0 else None
+    if isolated and code is not None and 128 < code < 128 + signal.NSIG:
+        signum = code - 128
+    if signum is not None:
+        name = signal.Signals(signum).name if signum in signal.valid_signals() else signum
+        hint = " (CPU time limit)" if signum == signal.SIGXCPU else ""
         return f"killed by {name}{hint}"
+    if code == 0:
+        return "the program ended without a result"
     tail = stderr.strip().splitlines()[-1:] or [""]
     return f"exited with status {code}: {tail[0][:300]}"
-
-
-def _read_result(outcome: Outcome, result: Path) -> None:
-    try:
-        data = json.loads(result.read_text())
-    except FileNotFoundError:
-        outcome.reason = "the program ended without a result"
-        return
-    except (OSError, ValueError) as exc:
-        outcome.reason = f"unreadable result: {exc}"
-        return
-    if not isinstance(data, dict) or "ok" not in data:
-        outcome.reason = "garbled result"
-    elif data["ok"]:
-        outcome.status, outcome.value = "ok", data.get("value")
-    else:
-        outcome.reason = str(data.get("error", "failed"))
-        outcome.artifacts["traceback"] = str(data.get("traceback", ""))

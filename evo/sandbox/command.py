@@ -1,0 +1,170 @@
+"""What starts one sandboxed child: its inputs, request, command line, environment,
+descriptors, and the set-up it runs before ``exec`` (cgroup, limits, user)."""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import json
+import os
+import shutil
+import signal
+import site
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from evo.sandbox import isolation as iso
+from evo.sandbox.cgroup import ProcessCap
+from evo.sandbox.limits import Limits, apply_rlimits, processes_of, scrubbed_environment
+
+LAUNCHER = Path(__file__).with_name("launcher.py")
+PR_SET_PDEATHSIG = 1
+
+
+class Descriptors:
+    """The descriptors one call opens; whatever is still open is closed on exit."""
+
+    def __init__(self) -> None:
+        self._open: list[int] = []
+
+    def add(self, fd: int) -> int:
+        self._open.append(fd)
+        return fd
+
+    def pipe(self) -> tuple[int, int]:
+        read, write = os.pipe()
+        return self.add(read), self.add(write)
+
+    def close(self, fds: Iterable[int]) -> None:
+        for fd in fds:
+            if fd in self._open:
+                self._open.remove(fd)
+                os.close(fd)
+
+    def __enter__(self) -> Descriptors:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(list(self._open))
+
+
+@dataclass
+class Plan:
+    """How to start the child.
+
+    Attributes:
+        command, env, cwd: what to run, with what environment, where.
+        passed: descriptors the child inherits (close ours once it has started).
+        report: our end of the pipe the launcher reports on.
+        info: our end of the pipe bubblewrap writes its info to (-1 without it).
+        drop: the (uid, gid) to become before ``exec`` (root without bubblewrap).
+        nproc: the RLIMIT_NPROC to set.
+    """
+
+    command: list[str]
+    env: dict[str, str]
+    cwd: Path
+    passed: list[int]
+    report: int
+    info: int = -1
+    drop: tuple[int, int] | None = None
+    nproc: int = 0
+
+
+def write_inputs(workspace: Path, program: str | Path, files: dict[str, str]) -> None:
+    """Copy the program and write its files into ``workspace``, readable by all."""
+    for name, text in {"program.py": None, **files}.items():
+        if not name or "/" in name or name in (".", "..", "request.json"):
+            raise ValueError(f"sandbox file name {name!r} is not a plain, free file name")
+        target = workspace / name
+        if text is None:
+            shutil.copyfile(program, target)
+        else:
+            target.write_text(text)
+        target.chmod(0o644)
+
+
+def plan(
+    workspace: Path,
+    function: str,
+    args: list[Any],
+    limits: Limits,
+    isolation: iso.Isolation,
+    fds: Descriptors,
+) -> Plan:
+    """Write the request and build the command for a call whose inputs are written."""
+    root = os.geteuid() == 0
+    user = iso.sandbox_user()
+    report, report_end = fds.pipe()
+    info, info_end = fds.pipe() if isolation.active else (-1, -1)
+    inside = iso.WORK if isolation.active else str(workspace)
+    request = {
+        "program": f"{inside}/program.py",
+        "function": function,
+        "args": args,
+        "paths": site.getsitepackages(),
+        "fd": report_end,
+        "user": list(user) if root and isolation.active else None,
+    }
+    request_path = workspace / "request.json"
+    request_path.write_text(json.dumps(request))
+    request_path.chmod(0o644)
+    nproc = processes_of(user[0] if root else os.getuid()) + limits.processes
+    if not isolation.active:
+        os.chmod(workspace, 0o777)  # the unprivileged user writes here
+        command = [sys.executable, "-I", "-S", str(LAUNCHER), str(request_path)]
+        env = scrubbed_environment(os.environ, str(workspace), str(workspace))
+        drop = user if root else None
+        return Plan(command, env, workspace, [report_end], report, drop=drop, nproc=nproc)
+    shown = {f"{iso.WORK}/{p.name}": p for p in workspace.iterdir() if p != request_path}
+    shown |= {iso.LAUNCHER: LAUNCHER, iso.REQUEST: request_path}
+    copies = {inside: fds.add(os.open(host, os.O_RDONLY)) for inside, host in shown.items()}
+    seccomp = None
+    if isolation.filter is not None:
+        seccomp = fds.add(iso.seccomp_pipe(isolation.filter))
+    prefix = iso.bwrap_command(
+        isolation.binary or "", isolation.userns, limits.scratch or 0, copies, seccomp, info_end
+    )
+    command = [*prefix, sys.executable, "-I", "-S", iso.LAUNCHER, iso.REQUEST]
+    passed = [report_end, info_end, *copies.values(), *([seccomp] if seccomp else [])]
+    env = scrubbed_environment(os.environ, iso.WORK, "/tmp")
+    return Plan(command, env, workspace, passed, report, info, nproc=nproc)
+
+
+@functools.cache
+def _prctl() -> Callable[..., int]:
+    return ctypes.CDLL(None, use_errno=True).prctl
+
+
+def child_setup(plan: Plan, limits: Limits, cap: ProcessCap) -> Callable[[], None]:
+    """A ``preexec_fn``: the pids cgroup, resource limits, then (root without bubblewrap)
+    the unprivileged user, then (without bubblewrap, whose own option does it) death
+    with its parent, set last because a change of user clears it."""
+    prctl = _prctl() if plan.info < 0 else None
+    drop = plan.drop
+
+    def setup() -> None:
+        cap.enter()
+        apply_rlimits(limits, plan.nproc)
+        if drop is not None:
+            os.setgroups([])
+            os.setgid(drop[1])
+            os.setuid(drop[0])
+        if prctl is not None:
+            prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+    return setup
+
+
+def start_failure(exc: OSError, plan: Plan) -> str:
+    """Why the child could not start, with what to do about it."""
+    text = f"the sandbox could not start: {exc}"
+    if plan.drop is not None:
+        text += (
+            f" (it runs as uid {plan.drop[0]}, which must be able to read {sys.executable} "
+            "and its libraries: install bubblewrap, or make the interpreter readable by all)"
+        )
+    return text
