@@ -20,6 +20,7 @@ from evo.errors import ConfigError, RunDirError
 from evo.evaluation import Evaluator, ProblemRef, make_runner
 from evo.problem import Problem
 from evo.records import Evaluation
+from evo.sandbox import sweep
 from evo.selection import Member
 from evo.store import DB_NAME, Store
 
@@ -90,9 +91,10 @@ class Run:
         cls, run_dir: Path, config: ExperimentConfig, store: Store, problem: Problem, lock: Any
     ) -> Run:
         evaluation = config.evaluation
+        sweep()  # sandboxes that runs killed outright left behind
         runner = make_runner(evaluation.backend, evaluation.workers, evaluation.scheduler_address)
         ref = ProblemRef(config.problem.name, config.problem.params, problem)
-        evaluator = Evaluator(ref, runner, evaluation.timeout)
+        evaluator = Evaluator(ref, runner, evaluation.timeout, int(evaluation.scratch))
         engine = Engine(problem, config, store, evaluator)
         if config.llm is not None:
             attach_model(engine, config, store, problem)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, model_validator
+from pydantic import (
+    BaseModel,
+    ByteSize,
+    ConfigDict,
+    Field,
+    PositiveFloat,
+    PositiveInt,
+    model_validator,
+)
 
 
 class Strict(BaseModel):
@@ -106,12 +114,14 @@ class VariationConfig(Strict):
 
 
 class EvaluationConfig(Strict):
-    """Where and how long evaluations run."""
+    """Where and how long evaluations run; ``scratch`` sizes each sandbox's private /tmp
+    (which holds its work directory) and /dev/shm, in bytes or as text like ``64MiB``."""
 
     backend: Literal["sequential", "loky", "dask"] = "loky"
     workers: int = Field(default=2, ge=1)
     timeout: PositiveFloat = 60.0
     scheduler_address: str | None = None
+    scratch: ByteSize = Field(default=ByteSize(256 << 20), gt=0)
 
     @model_validator(mode="after")
     def _dask_address(self) -> EvaluationConfig:

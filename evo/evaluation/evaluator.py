@@ -10,19 +10,32 @@ from evo.records import Candidate, Evaluation, Genome, Status
 
 
 class Evaluator:
-    """Sends evaluation and match tasks to a runner under a per-task time limit."""
+    """Sends evaluation and match tasks to a runner under a per-task time limit.
 
-    def __init__(self, ref: ProblemRef, runner: Runner, timeout: float) -> None:
+    Args:
+        ref: how workers get the problem.
+        runner: where tasks run.
+        timeout: seconds per task.
+        scratch: default scratch bytes of the sandboxes an evaluation starts (None: 256 MiB).
+    """
+
+    def __init__(
+        self, ref: ProblemRef, runner: Runner, timeout: float, scratch: int | None = None
+    ) -> None:
         self.ref = ref
         self.runner = runner
         self.timeout = timeout
+        self.scratch = scratch
 
     def evaluate(self, candidates: Sequence[Candidate]) -> Iterator[Evaluation]:
         """Yield one evaluation per candidate as each completes."""
-        tasks = [(evaluate_task, (self.ref, c.genome, self.timeout)) for c in candidates]
+        tasks = [
+            (evaluate_task, (self.ref, c.genome, self.timeout, self.scratch)) for c in candidates
+        ]
         for index, result in self.runner.map(tasks, self.timeout):
             if isinstance(result, TaskFailure):
-                result = Evaluation.failure(Status(result.kind), result.reason)
+                kind, reason, elapsed = Status(result.kind), result.reason, result.elapsed
+                result = Evaluation.failure(kind, reason, wall_time=elapsed)
             yield result.with_fields(candidate_id=candidates[index].id)
 
     def play(self, pairs: Sequence[tuple[Genome, Genome]]) -> Iterator[tuple[int, MatchResult]]:

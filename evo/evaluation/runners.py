@@ -8,6 +8,7 @@ the engine only sees ``Runner.map``.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import deque
@@ -16,15 +17,19 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from evo.evaluation.lifetime import die_with_parent
+from evo.sandbox import sweep
+
 FailureKind = Literal["timeout", "error"]
 
 
 @dataclass(frozen=True)
 class TaskFailure:
-    """A task that produced no result, and why."""
+    """A task that produced no result, why, and how long it had run (seconds)."""
 
     kind: FailureKind
     reason: str
+    elapsed: float = 0.0
 
 
 Task = tuple[Callable[..., Any], tuple[Any, ...]]
@@ -42,14 +47,24 @@ class Runner:
 
 
 class SequentialRunner(Runner):
-    """Runs tasks one after another in this process (deterministic, no start-up cost)."""
+    """Runs tasks one after another in this process (deterministic, no start-up cost).
+
+    Its deadline is the task's own (``evo.evaluation.deadline``): an alarm, then an
+    exception thrown into the task until it stops. A task blocked for good inside C code
+    cannot be stopped in-process; a warning then says so (loky kills such a worker).
+    """
 
     def map(self, tasks: Sequence[Task], timeout: float) -> Iterator[tuple[int, Any]]:
         for index, (fn, args) in enumerate(tasks):
             yield index, fn(*args)
 
 
-def _grace(timeout: float) -> float:
+def age(since: float) -> float:
+    """Seconds since the monotonic time ``since``."""
+    return time.monotonic() - since
+
+
+def grace(timeout: float) -> float:
     """Extra time before a parent kills a task the in-worker deadline did not stop."""
     return max(2.0, 0.25 * timeout)
 
@@ -73,7 +88,12 @@ class LokyRunner(Runner):
         if self._executor is None:
             from joblib.externals.loky import get_reusable_executor
 
-            self._executor = get_reusable_executor(max_workers=self.workers, timeout=600)
+            self._executor = get_reusable_executor(
+                max_workers=self.workers,
+                timeout=600,
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
         return self._executor
 
     def _submit(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Future:
@@ -86,16 +106,18 @@ class LokyRunner(Runner):
             return self._pool().submit(fn, *args)
 
     def _kill(self) -> None:
+        """Kill the workers, then remove the sandboxes they were running."""
         if self._executor is not None:
             self._executor.shutdown(wait=True, kill_workers=True)
             self._executor = None
+            sweep()
 
     def map(self, tasks: Sequence[Task], timeout: float) -> Iterator[tuple[int, Any]]:
         from joblib.externals.loky.process_executor import BrokenProcessPool
 
         queue: deque[tuple[int, bool]] = deque((i, False) for i in range(len(tasks)))
         inflight: dict[Future, tuple[int, float, bool]] = {}
-        hard_limit = timeout + _grace(timeout)
+        hard_limit = timeout + grace(timeout)
         while queue or inflight:
             isolating = any(isolated for _, _, isolated in inflight.values())
             while queue and not isolating and len(inflight) < self.workers:
@@ -110,16 +132,18 @@ class LokyRunner(Runner):
             done, _ = wait(list(inflight), timeout=0.1, return_when=FIRST_COMPLETED)
             broken: list[tuple[int, bool]] = []
             for future in done:
-                index, _, isolated = inflight.pop(future)
+                index, sent, isolated = inflight.pop(future)
                 try:
                     yield index, future.result()
                 except BrokenProcessPool as exc:
                     if isolated:
-                        yield index, TaskFailure("error", f"worker process died: {exc}")
+                        failure = TaskFailure("error", f"worker process died: {exc}", age(sent))
+                        yield index, failure
                     else:
                         broken.append((index, True))
                 except Exception as exc:
-                    yield index, TaskFailure("error", f"task failed: {type(exc).__name__}: {exc}")
+                    reason = f"task failed: {type(exc).__name__}: {exc}"
+                    yield index, TaskFailure("error", reason, age(sent))
             if broken:
                 self._executor = None  # the broken pool cannot be reused
                 queue.extendleft(sorted(broken, reverse=True))
@@ -127,8 +151,9 @@ class LokyRunner(Runner):
             overdue = [f for f, (_, sent, _) in inflight.items() if now - sent > hard_limit]
             if overdue:
                 for future in overdue:
-                    index = inflight.pop(future)[0]
-                    yield index, TaskFailure("timeout", f"killed after {hard_limit:g} s")
+                    index, sent, _ = inflight.pop(future)
+                    reason = f"killed after {hard_limit:g} s"
+                    yield index, TaskFailure("timeout", reason, age(sent))
                 requeue = [(index, isolated) for index, _, isolated in inflight.values()]
                 inflight.clear()
                 self._kill()
@@ -142,10 +167,12 @@ def _indexed(index: int, fn: Callable[..., Any], args: tuple[Any, ...], timeout:
     """Run ``fn`` in a helper thread so a hung task cannot hold the result back."""
     box: list[Any] = []
     thread = threading.Thread(target=lambda: box.append(fn(*args)), daemon=True)
+    started = time.monotonic()
     thread.start()
-    thread.join(timeout + _grace(timeout))
+    thread.join(timeout + grace(timeout))
     if thread.is_alive() or not box:
-        return index, TaskFailure("timeout", f"no result after {timeout + _grace(timeout):g} s")
+        limit = timeout + grace(timeout)
+        return index, TaskFailure("timeout", f"no result after {limit:g} s", age(started))
     return index, box[0]
 
 

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from evo.evaluation.deadline import DeadlineExceeded, deadline
 from evo.problem import Problem, coerce_evaluation
 from evo.records import Evaluation, Genome, Status
+from evo.sandbox import scratch_default
 
 _PROBLEMS: dict[str, Problem] = {}
-
-
-class DeadlineExceeded(BaseException):
-    """Raised inside a task when its time limit passes (a BaseException, so that an
-    evaluator's own ``except Exception`` cannot swallow it)."""
 
 
 @dataclass
@@ -57,36 +51,19 @@ class ProblemRef:
         return _PROBLEMS[key]
 
 
-@contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Raise ``DeadlineExceeded`` in this thread after ``seconds`` (main thread only;
-    elsewhere the runner's own watchdog enforces the limit)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: Any) -> None:
-        raise DeadlineExceeded(seconds)
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _failure_text(exc: BaseException) -> str:
     return "".join(traceback.format_exception(exc)[-12:])
 
 
-def evaluate_task(ref: ProblemRef, genome: Genome, timeout: float) -> Evaluation:
-    """Evaluate ``genome``; exceptions and overruns become error / timeout records."""
+def evaluate_task(
+    ref: ProblemRef, genome: Genome, timeout: float, scratch: int | None = None
+) -> Evaluation:
+    """Evaluate ``genome``; exceptions and overruns become error / timeout records.
+    Sandboxed calls made meanwhile get ``scratch`` bytes of scratch space by default."""
     start = time.perf_counter()
     try:
         problem = ref.get()
-        with deadline(timeout):
+        with deadline(timeout), scratch_default(scratch):
             result = problem.evaluate(genome)
         evaluation = coerce_evaluation(result, problem.objectives)
     except DeadlineExceeded:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from evo.sandbox import Limits, call
+from problems.program.numbers import finite
 
 N = 26
 TOLERANCE = 1e-9
@@ -29,11 +30,9 @@ def validate(answer: object) -> tuple[float | None, str]:
     for k, (c, r) in enumerate(zip(centres, radii, strict=True)):
         if not (isinstance(c, list | tuple) and len(c) == 2):
             return None, f"centre {k} is not a pair"
-        values = (*c, r)
-        if not all(isinstance(v, int | float) and math.isfinite(v) for v in values):
-            return None, f"circle {k} has a value that is not a finite number"
-        x, y = float(c[0]), float(c[1])
-        r = float(r)
+        x, y, r = (finite(v) for v in (*c, r))
+        if x is None or y is None or r is None:
+            return None, f"circle {k} has a value that is not a finite number (or too large)"
         if r < 0:
             return None, f"circle {k} has a negative radius"
         if (
@@ -79,9 +78,9 @@ class CirclePackingEvaluator:
         total, reason = validate(outcome.value)
         if total is None:
             return {"sum_radii": float("nan"), "feedback": f"invalid packing: {reason}"}
-        claimed = outcome.value.get("sum") if isinstance(outcome.value, dict) else None
+        claimed = finite(outcome.value.get("sum")) if isinstance(outcome.value, dict) else None
         note = ""
-        if isinstance(claimed, int | float) and abs(claimed - total) > 1e-6:
+        if claimed is not None and abs(claimed - total) > 1e-6:
             note = f" (the program claimed {claimed:.6f})"
         return {
             "sum_radii": total,

@@ -13,7 +13,8 @@ and runs the candidate program through ``evo.sandbox.call``, never by importing 
 With a cascade, the full evaluation runs only when stage 1 reaches ``cascade_threshold``
 on the first objective. Metrics that are missing or not finite make the candidate
 invalid; an evaluator that raises makes it an error. At the end of a run the best
-program is evaluated once more, in fresh processes, and the result stored separately.
+program is evaluated once more, in a fresh process under the run's evaluation timeout,
+and the result stored separately.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import math
+import reprlib
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,8 +30,10 @@ from typing import Any
 
 import numpy as np
 
+from evo.evaluation.isolated import evaluate_in_child
 from evo.problem import Problem
 from evo.records import Evaluation, Objective, Status
+from problems.program.numbers import finite
 from problems.program.operators import crossover_programs, mutate_program, parses
 
 
@@ -136,21 +140,19 @@ class ProgramProblem(Problem):
             )
         values = {}
         for objective in self.objectives:
-            value = metrics.get(objective.name)
-            if not isinstance(value, int | float) or not math.isfinite(value):
-                reason = f"metric {objective.name!r} is not a finite number: {value!r}"
+            value = finite(metrics.get(objective.name))
+            if value is None:
+                shown = reprlib.repr(metrics.get(objective.name))
+                reason = f"metric {objective.name!r} is not a finite number: {shown}"
                 if metrics.get("feedback"):
                     reason += f" ({metrics['feedback']})"
                 return Evaluation.failure(Status.INVALID, reason)
-            values[objective.name] = float(value)
+            values[objective.name] = value
         return values
 
     def _result(self, metrics: dict, values: dict[str, float], stage: int) -> Evaluation:
-        extra = {
-            k: float(v)
-            for k, v in metrics.items()
-            if isinstance(v, int | float) and k not in values and math.isfinite(v)
-        }
+        numbers = {k: finite(v) for k, v in metrics.items() if k not in values}
+        extra = {k: v for k, v in numbers.items() if v is not None}
         feedback = str(metrics.get("feedback", ""))
         if stage == 1:
             feedback = (feedback + " (stopped after the stage-1 check)").strip()
@@ -167,13 +169,16 @@ class ProgramProblem(Problem):
         return crossover_programs(a, b, rng)
 
     def finish(self, run_dir: Path, population: Sequence[Any], store: Any) -> list[str]:
-        """Re-verify the best program in fresh processes; store it and its result."""
+        """Re-verify the best program in a fresh process under the run's evaluation
+        timeout (killed if it overruns); store it and its result."""
         valid = [m for m in population if m.evaluation.ok]
         if not valid:
             return []
         first = self.objectives[0]
         best = max(valid, key=lambda m: first.sign() * m.evaluation.objectives[first.name])
-        again = self.evaluate(best.candidate.genome)
+        settings = (store.meta("config") or {}).get("evaluation", {})
+        timeout, scratch = settings.get("timeout", 60.0), settings.get("scratch")
+        again = evaluate_in_child(self, best.candidate.genome, timeout, scratch)
         (Path(run_dir) / "best_program.py").write_text(best.candidate.genome)
         verified = {
             "candidate": best.id,

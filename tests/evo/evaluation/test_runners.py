@@ -135,3 +135,43 @@ def test_dask_backend_on_a_local_cluster(tmp_path):
     assert results[0].objectives["loss"] == pytest.approx(problem.evaluate(good[0])["loss"])
     assert len(evaluations) == 40
     assert {e.status for e in evaluations.values()} == {Status.OK, Status.ERROR}
+
+
+def test_sequential_runner_stops_code_that_defeats_the_alarm():
+    """The sequential backend's deadline is hard for Python code: a task that sets the
+    alarm to be ignored and spins is stopped and recorded as a timeout."""
+    problem = Faulty(hang=3, stuck=3)
+    stuck, hang = genomes_with(problem, "stuck", 1) + genomes_with(problem, "hang", 1)
+    good = genomes_with(problem, None, 1)
+    started = time.monotonic()
+    results = evaluate(SequentialRunner(), problem, [stuck, hang, *good], timeout=0.5)
+    assert [r.status for r in results] == [Status.TIMEOUT, Status.TIMEOUT, Status.OK]
+    assert time.monotonic() - started < 10
+
+
+def stubborn():
+    """Swallows every exception thrown into it: only killing its process ends it."""
+    while True:
+        try:  # noqa: SIM105  (a literal swallow is the point)
+            time.sleep(0.05)
+        except BaseException:
+            pass
+
+
+def test_a_task_killed_on_its_hard_deadline_records_how_long_it_ran():
+    runner = LokyRunner(workers=1)
+    try:
+        [(index, failure)] = list(runner.map([(stubborn, ())], 0.5))
+    finally:
+        runner.close()
+    assert isinstance(failure, TaskFailure) and failure.kind == "timeout"
+    assert failure.elapsed >= 2.5  # timeout + grace
+
+    class Replay(SequentialRunner):
+        def map(self, tasks, timeout):
+            yield 0, failure
+
+    [evaluation] = Evaluator(ProblemRef(instance=Faulty()), Replay(), 0.5).evaluate(
+        [Candidate.new([0.0] * 5)]
+    )
+    assert evaluation.status is Status.TIMEOUT and evaluation.wall_time == failure.elapsed

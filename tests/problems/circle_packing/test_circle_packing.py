@@ -30,6 +30,8 @@ def test_valid_packing_is_scored_by_recomputation():
     [
         (lambda a: a["radii"].pop(), "exactly 26"),
         (lambda a: a["radii"].__setitem__(0, math.nan), "finite"),
+        (lambda a: a["radii"].__setitem__(0, 10**400), "finite"),
+        (lambda a: a["centres"].__setitem__(2, [True, 0.5]), "finite"),
         (lambda a: a["radii"].__setitem__(6, 0.15), "overlap"),
         (lambda a: a["centres"].__setitem__(0, [0.05, 0.1]), "sticks out"),
         (lambda a: a["radii"].__setitem__(3, -0.1), "negative"),
@@ -75,6 +77,11 @@ def test_the_initial_program_is_valid(problem):
             Status.INVALID,
             "overlap",
         ),
+        (
+            "return {'centres': [[0.5, 0.5]] * 26, 'radii': [10**400] * 26}",
+            Status.INVALID,
+            "not a finite number",
+        ),
         ("while True:\n        pass", Status.TIMEOUT, "killed after 2"),
         ("raise RuntimeError('nope')", Status.ERROR, "RuntimeError: nope"),
         ("return {'centres': 'x', 'radii': 'y'", Status.INVALID, "not valid Python"),
@@ -86,6 +93,11 @@ def test_hostile_or_broken_programs_are_recorded(problem, replacement, status, r
     )
     evaluation = problem.evaluate(source)
     assert evaluation.status is status and reason in evaluation.feedback
+
+
+def test_an_evaluator_metric_too_large_for_a_float_is_invalid(problem):
+    checked = problem._check({"sum_radii": 10**400})
+    assert checked.status is Status.INVALID and "not a finite number" in checked.feedback
 
 
 def test_cascade_stops_weak_programs_after_stage_one():
