@@ -141,10 +141,11 @@ def _prctl() -> Callable[..., int]:
 
 def child_setup(plan: Plan, limits: Limits, cap: ProcessCap) -> Callable[[], None]:
     """A ``preexec_fn``: the pids cgroup, resource limits, then (root without bubblewrap)
-    the unprivileged user, then (without bubblewrap, whose own option does it) death
-    with its parent, set last because a change of user clears it."""
-    prctl = _prctl() if plan.info < 0 else None
+    the unprivileged user, then death with its parent (set last: a change of user
+    clears it), or an exit at once if the parent is already gone."""
+    prctl = _prctl()
     drop = plan.drop
+    parent = os.getpid()
 
     def setup() -> None:
         cap.enter()
@@ -153,8 +154,9 @@ def child_setup(plan: Plan, limits: Limits, cap: ProcessCap) -> Callable[[], Non
             os.setgroups([])
             os.setgid(drop[1])
             os.setuid(drop[0])
-        if prctl is not None:
-            prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:
+            os._exit(1)
 
     return setup
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from evo.sandbox import cgroup
 
 PREFIXES = ("evo-sandbox-", "evo-program-")
-GRACE = 5.0
+GRACE = 1.0
 """Seconds a directory or cgroup must exist before a sweep may judge it abandoned."""
 
 
