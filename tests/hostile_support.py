@@ -1,5 +1,5 @@
 """Helpers of the hostile-program tests (tests/evo/sandbox): programs, limits, and what
-counts as left behind (a process, a pids cgroup, a sandbox directory)."""
+counts as left behind (a process, a sandbox directory)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import psutil
 import pytest
 
 from evo.sandbox import Limits
-from evo.sandbox.cgroup import existing
-from evo.sandbox.isolation import detect, sandbox_user
+from evo.sandbox.isolation import SANDBOX_IDS, detect
 
 ISOLATION = detect()
 ISOLATED = ISOLATION.active
@@ -48,7 +47,7 @@ def reap_zombies() -> None:
 
 def leftovers(before: set[str]) -> list[str]:
     """What runs or exists now that should not: our live descendants (resource trackers
-    live as long as we do), processes of the sandbox user, new sandbox traces."""
+    live as long as we do), processes of a sandbox's own user, new sandbox directories."""
     reap_zombies()
     found = []
     for child in psutil.Process().children(recursive=True):
@@ -60,19 +59,17 @@ def leftovers(before: set[str]) -> list[str]:
             continue
         if "resource_tracker" not in line:
             found.append(f"process {child.pid}: {line[:120]}")
-    if ROOT:
-        uid = sandbox_user()[0]
-        for proc in psutil.process_iter(["uids", "cmdline"]):
-            if proc.info["uids"] and proc.info["uids"].real == uid:
-                found.append(f"process of the sandbox user {proc.pid}: {proc.info['cmdline']}")
+    for proc in psutil.process_iter(["uids", "cmdline"]):
+        if proc.info["uids"] and proc.info["uids"].real in SANDBOX_IDS:
+            found.append(f"process of a sandbox's user {proc.pid}: {proc.info['cmdline']}")
     found += [path for path in traces() if path not in before]
     return found
 
 
 def traces() -> set[str]:
-    """Sandbox directories and pids cgroups that exist now."""
-    dirs = {str(p) for p in Path(tempfile.gettempdir()).glob("evo-sandbox-*")}
-    return dirs | {path for _, path in existing()}
+    """Sandbox and program directories that exist now."""
+    root = Path(tempfile.gettempdir())
+    return {str(p) for pattern in ("evo-sandbox-*", "evo-program-*") for p in root.glob(pattern)}
 
 
 def leaked(outcome, marker: str) -> bool:

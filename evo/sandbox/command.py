@@ -1,5 +1,5 @@
 """What starts one sandboxed child: its inputs, request, command line, environment,
-descriptors, and the set-up it runs before ``exec`` (cgroup, limits, user)."""
+descriptors, and the set-up it runs before ``exec`` (limits, user, death with parent)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from evo.sandbox import isolation as iso
-from evo.sandbox.cgroup import ProcessCap
 from evo.sandbox.limits import Limits, apply_rlimits, processes_of, scrubbed_environment
 
 LAUNCHER = Path(__file__).with_name("launcher.py")
@@ -60,7 +59,9 @@ class Plan:
         passed: descriptors the child inherits (close ours once it has started).
         report: our end of the pipe the launcher reports on.
         info: our end of the pipe bubblewrap writes its info to (-1 without it).
-        drop: the (uid, gid) to become before ``exec`` (root without bubblewrap).
+        user: the call's own (uid, gid) when evo is root (None otherwise).
+        drop: whether to become ``user`` before ``exec`` (root without bubblewrap; with
+            it, the launcher does).
         nproc: the RLIMIT_NPROC to set.
     """
 
@@ -70,7 +71,8 @@ class Plan:
     passed: list[int]
     report: int
     info: int = -1
-    drop: tuple[int, int] | None = None
+    user: tuple[int, int] | None = None
+    drop: bool = False
     nproc: int = 0
 
 
@@ -96,8 +98,7 @@ def plan(
     fds: Descriptors,
 ) -> Plan:
     """Write the request and build the command for a call whose inputs are written."""
-    root = os.geteuid() == 0
-    user = iso.sandbox_user()
+    user = iso.sandbox_identity() if os.geteuid() == 0 else None
     report, report_end = fds.pipe()
     info, info_end = fds.pipe() if isolation.active else (-1, -1)
     inside = iso.WORK if isolation.active else str(workspace)
@@ -107,18 +108,18 @@ def plan(
         "args": args,
         "paths": site.getsitepackages(),
         "fd": report_end,
-        "user": list(user) if root and isolation.active else None,
+        "user": list(user) if user and isolation.active else None,
     }
     request_path = workspace / "request.json"
     request_path.write_text(json.dumps(request))
     request_path.chmod(0o644)
-    nproc = processes_of(user[0] if root else os.getuid()) + limits.processes
+    # A fresh uid runs nothing yet; evo's own user shares the count with what it runs.
+    nproc = limits.processes + (0 if user else processes_of(os.getuid()))
     if not isolation.active:
         os.chmod(workspace, 0o777)  # the unprivileged user writes here
         command = [sys.executable, "-I", "-S", str(LAUNCHER), str(request_path)]
         env = scrubbed_environment(os.environ, str(workspace), str(workspace))
-        drop = user if root else None
-        return Plan(command, env, workspace, [report_end], report, drop=drop, nproc=nproc)
+        return Plan(command, env, workspace, [report_end], report, -1, user, True, nproc)
     shown = {f"{iso.WORK}/{p.name}": p for p in workspace.iterdir() if p != request_path}
     shown |= {iso.LAUNCHER: LAUNCHER, iso.REQUEST: request_path}
     copies = {inside: fds.add(os.open(host, os.O_RDONLY)) for inside, host in shown.items()}
@@ -131,7 +132,7 @@ def plan(
     command = [*prefix, sys.executable, "-I", "-S", iso.LAUNCHER, iso.REQUEST]
     passed = [report_end, info_end, *copies.values(), *([seccomp] if seccomp else [])]
     env = scrubbed_environment(os.environ, iso.WORK, "/tmp")
-    return Plan(command, env, workspace, passed, report, info, nproc=nproc)
+    return Plan(command, env, workspace, passed, report, info, user, False, nproc)
 
 
 @functools.cache
@@ -139,16 +140,15 @@ def _prctl() -> Callable[..., int]:
     return ctypes.CDLL(None, use_errno=True).prctl
 
 
-def child_setup(plan: Plan, limits: Limits, cap: ProcessCap) -> Callable[[], None]:
-    """A ``preexec_fn``: the pids cgroup, resource limits, then (root without bubblewrap)
-    the unprivileged user, then death with its parent (set last: a change of user
-    clears it), or an exit at once if the parent is already gone."""
+def child_setup(plan: Plan, limits: Limits) -> Callable[[], None]:
+    """A ``preexec_fn``: resource limits, then (root without bubblewrap) the call's own
+    user, then death with its parent (set last: a change of user clears it), or an exit
+    at once if the parent is already gone."""
     prctl = _prctl()
-    drop = plan.drop
+    drop = plan.user if plan.drop else None
     parent = os.getpid()
 
     def setup() -> None:
-        cap.enter()
         apply_rlimits(limits, plan.nproc)
         if drop is not None:
             os.setgroups([])
@@ -161,12 +161,27 @@ def child_setup(plan: Plan, limits: Limits, cap: ProcessCap) -> Callable[[], Non
     return setup
 
 
+def kill_user(uid: int) -> None:
+    """Kill every process of ``uid`` (a call's own uid): a child becomes that user and
+    signals all processes it may, which are exactly those."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
 def start_failure(exc: OSError, plan: Plan) -> str:
     """Why the child could not start, with what to do about it."""
     text = f"the sandbox could not start: {exc}"
-    if plan.drop is not None:
+    if plan.drop and plan.user is not None:
         text += (
-            f" (it runs as uid {plan.drop[0]}, which must be able to read {sys.executable} "
+            f" (it runs as uid {plan.user[0]}, which must be able to read {sys.executable} "
             "and its libraries: install bubblewrap, or make the interpreter readable by all)"
         )
     return text

@@ -8,7 +8,8 @@ read-only, a minimal ``/dev``, and sized tmpfs at ``/tmp`` (its work directory i
 ``/tmp/work``) and ``/dev/shm``. It has its own PID, network, IPC, UTS and cgroup
 namespaces, no capabilities, and runs as an unprivileged user: bubblewrap maps it into
 a user namespace when evo is not root; when evo is root, bubblewrap cannot map it to an
-unprivileged host user, so the launcher drops to ``nobody`` before it loads the program.
+unprivileged host user, so the launcher drops to a fresh uid of its own (``SANDBOX_IDS``)
+before it loads the program.
 A seccomp filter refuses new namespaces and other kernel surfaces (``seccomp.py``).
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import os
-import pwd
+import secrets
 import shutil
 import site
 import subprocess
@@ -51,13 +52,16 @@ class SandboxWarning(UserWarning):
     """Isolation is weaker than asked for on this host."""
 
 
-def sandbox_user() -> tuple[int, int]:
-    """The unprivileged uid and gid untrusted code runs as when evo is root."""
-    try:
-        entry = pwd.getpwnam("nobody")
-        return entry.pw_uid, entry.pw_gid
-    except KeyError:
-        return 65534, 65534
+SANDBOX_IDS = range(2_000_000_000, 2_000_000_000 + (1 << 20))
+"""Where evo, as root, draws each call's own uid and gid: unused on ordinary hosts, and one
+per call, so that RLIMIT_NPROC caps that call alone and its processes can all be told
+apart (and killed) by their owner."""
+
+
+def sandbox_identity() -> tuple[int, int]:
+    """A fresh unprivileged (uid, gid) for one call when evo is root."""
+    uid = SANDBOX_IDS[secrets.randbelow(len(SANDBOX_IDS))]
+    return uid, uid
 
 
 def bwrap_binary() -> str | None:
@@ -129,7 +133,7 @@ def bwrap_command(
     Args:
         binary: the bubblewrap executable.
         userns: run in a user namespace as an unprivileged user (evo is not root);
-            otherwise keep CAP_SETUID/CAP_SETGID for the launcher to drop to ``nobody``.
+            otherwise keep CAP_SETUID/CAP_SETGID for the launcher to drop to its own uid.
         scratch: size in bytes of /tmp and of /dev/shm.
         files: readable descriptors whose contents become read-only files, by their
             path inside (copies: the program learns no host path from its mounts).
@@ -218,7 +222,7 @@ def detect() -> Isolation:
     if binary is None:
         return Isolation(None, userns, program, "bubblewrap is not installed")
     fd = seccomp_pipe(program) if program else None
-    uid, gid = sandbox_user()
+    uid, gid = sandbox_identity()
     check = "import os\nif os.getuid() == 0:\n"
     check += f"    os.setgroups([]); os.setgid({gid}); os.setuid({uid})\nimport json"
     try:
@@ -247,7 +251,7 @@ def warn_missing(isolation: Isolation) -> None:
     if not missing:
         return
     why = f" ({isolation.reason})" if isolation.reason else ""
-    user = "the user nobody" if os.geteuid() == 0 else "evo's own user"
+    user = "a fresh unprivileged uid" if os.geteuid() == 0 else "evo's own user"
     warnings.warn(
         f"sandbox: weaker isolation{why}; missing: " + "; ".join(missing) + ". In force: "
         "resource limits (CPU, memory, file size, processes, open files), a deadline, an "

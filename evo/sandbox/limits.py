@@ -24,8 +24,9 @@ class Limits:
         cpu_time: CPU seconds (RLIMIT_CPU); defaults to the wall time plus one.
         memory: address space in bytes (RLIMIT_AS).
         file_size: largest file it may write, in bytes (RLIMIT_FSIZE).
-        processes: processes it may run at once (a pids cgroup when evo runs as root
-            and one can be made; always RLIMIT_NPROC of the unprivileged user it runs as).
+        processes: processes (threads included) it may run at once: RLIMIT_NPROC of the
+            call's own uid when evo is root; of evo's user, on top of what that user
+            already runs, otherwise.
         open_files: open file descriptors (RLIMIT_NOFILE).
         output: bytes of stdout, of stderr and of the result kept; more is an error.
         scratch: size in bytes of each of its private ``/tmp`` (which holds its work

@@ -14,7 +14,6 @@ from typing import Any
 
 from evo.sandbox import command
 from evo.sandbox import isolation as iso
-from evo.sandbox.cgroup import ProcessCap
 from evo.sandbox.limits import Limits
 from evo.sandbox.result import FrameError, parse
 from evo.sandbox.supervise import Watched, watch
@@ -57,7 +56,7 @@ def call(
 
     The program and ``files`` (name to text) are its working directory's contents.
     Whatever happens, including an exception raised into this call (a deadline),
-    everything it started is killed and its directory and cgroup are removed.
+    everything it started is killed and its directory removed.
     """
     limits = (limits or Limits()).resolved()
     isolation = iso.detect()
@@ -65,16 +64,10 @@ def call(
     with Workspace() as workspace, command.Descriptors() as fds:
         command.write_inputs(workspace.path, program, files or {})
         plan = command.plan(workspace.path, function, args or [], limits, isolation, fds)
-        cap = ProcessCap(limits.processes, workspace.token)
-        try:
-            return _run(plan, limits, cap, fds, isolation.active)
-        finally:
-            cap.remove()
+        return _run(plan, limits, fds, isolation.active)
 
 
-def _run(
-    plan: command.Plan, limits: Limits, cap: ProcessCap, fds: command.Descriptors, isolated: bool
-) -> Outcome:
+def _run(plan: command.Plan, limits: Limits, fds: command.Descriptors, isolated: bool) -> Outcome:
     """Start the child, watch it, and kill everything it started, whatever happens."""
     start = time.perf_counter()
     try:
@@ -86,7 +79,7 @@ def _run(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             pass_fds=plan.passed,
-            preexec_fn=command.child_setup(plan, limits, cap),
+            preexec_fn=command.child_setup(plan, limits),
             start_new_session=True,
         )
     except OSError as exc:
@@ -97,6 +90,8 @@ def _run(
         full = _full_scratch(plan.info, limits) if watched.stop == "reported" else ""
     finally:
         _kill_group(process)
+        if plan.drop and plan.user is not None:  # no PID namespace: find them by owner
+            command.kill_user(plan.user[0])
         process.wait()
         for stream in (process.stdout, process.stderr):
             if stream is not None:

@@ -11,20 +11,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from evo.sandbox import cgroup
-
 PREFIXES = ("evo-sandbox-", "evo-program-")
 GRACE = 1.0
-"""Seconds a directory or cgroup must exist before a sweep may judge it abandoned."""
+"""Seconds a directory must exist before a sweep may judge it abandoned."""
 
 
 class Workspace:
     """A fresh directory under the temporary directory, locked (``flock``) while this
-    process holds it; ``token`` is its random suffix."""
+    process holds it. ``prefix`` must be one of ``PREFIXES`` for sweeps to find it."""
 
     def __init__(self, prefix: str = "evo-sandbox-") -> None:
         self.path = Path(tempfile.mkdtemp(prefix=prefix))
-        self.token = self.path.name[len(prefix) :]
         self._lock = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
@@ -60,32 +57,11 @@ def _abandoned(path: Path) -> bool:
 
 
 def sweep() -> list[str]:
-    """Remove what dead evaluations left: their directories, and their pids cgroups
-    (killing anything still inside). An old, empty evo cgroup whose directory is not
-    here (its owner used another temporary directory) is removed too. Returns what was
-    removed."""
-    removed, dead, live = [], set(), set()
+    """Remove the directories of dead evaluations; returns what was removed."""
+    removed = []
     with contextlib.suppress(OSError):
         for entry in Path(tempfile.gettempdir()).iterdir():
-            prefix = next((p for p in PREFIXES if entry.name.startswith(p)), None)
-            if prefix is None:
-                continue
-            token = entry.name[len(prefix) :]
-            if _abandoned(entry):
+            if entry.name.startswith(PREFIXES) and _abandoned(entry):
                 shutil.rmtree(entry, ignore_errors=True)
                 removed.append(str(entry))
-                dead.add(token)
-            else:
-                live.add(token)
-    for token, path in cgroup.existing():
-        orphan = token not in live and _old(path) and not cgroup.members(path)
-        if (token in dead or orphan) and cgroup.remove(path):
-            removed.append(path)
     return removed
-
-
-def _old(path: str) -> bool:
-    try:
-        return time.time() - os.stat(path).st_ctime >= GRACE
-    except OSError:
-        return False

@@ -23,7 +23,6 @@ import importlib
 import inspect
 import math
 import reprlib
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ import numpy as np
 from evo.evaluation.isolated import evaluate_in_child
 from evo.problem import Problem
 from evo.records import Evaluation, Objective, Status
+from evo.sandbox.workspace import Workspace
 from problems.program.numbers import finite
 from problems.program.operators import crossover_programs, mutate_program, parses
 
@@ -107,8 +107,8 @@ class ProgramProblem(Problem):
     def evaluate(self, genome: str) -> Evaluation:
         if not parses(genome):
             return Evaluation.failure(Status.INVALID, "the program is not valid Python")
-        with tempfile.TemporaryDirectory(prefix="evo-program-") as tmp:
-            path = Path(tmp) / "program.py"
+        with Workspace("evo-program-") as workspace:
+            path = workspace.path / "program.py"
             path.write_text(genome)
             return self._evaluate_file(str(path))
 

@@ -1,5 +1,5 @@
-"""Hostile programs: after every test, nothing is left behind (no process, no pids cgroup,
-no sandbox directory); orphans a program detaches come back to this process to be seen."""
+"""Hostile programs: after every test, nothing is left behind (no process, no sandbox
+directory); orphans a program detaches come back to this process to be seen."""
 
 from __future__ import annotations
 

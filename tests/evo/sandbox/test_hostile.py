@@ -242,8 +242,8 @@ def test_huge_numbers_arrive_as_numbers(tmp_path):
 
 def test_an_abandoned_call_kills_its_sandbox(tmp_path):
     """A deadline raised into the caller (evaluation.timeout shorter than the sandbox's
-    own limit) still kills everything and removes the cgroup (checked by conftest)."""
-    from evo.evaluation.task import DeadlineExceeded, deadline
+    own limit) still kills everything and removes its directory (checked by conftest)."""
+    from evo.evaluation.deadline import DeadlineExceeded, deadline
 
     started = time.monotonic()
     with pytest.raises(DeadlineExceeded), deadline(1.0):

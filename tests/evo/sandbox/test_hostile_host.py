@@ -250,7 +250,7 @@ def test_kernel_surfaces_are_refused(tmp_path):
 
 
 def test_without_bubblewrap_the_warning_names_what_is_missing(tmp_path, monkeypatch, secret):
-    """Where bubblewrap cannot run: limits, a deadline and (for root) the user nobody."""
+    """Where bubblewrap cannot run: limits, a deadline and (for root) a uid of its own."""
     from evo.sandbox import isolation
     from evo.sandbox.isolation import PROTECTIONS, Isolation
 
@@ -263,13 +263,36 @@ def test_without_bubblewrap_the_warning_names_what_is_missing(tmp_path, monkeypa
         outcome = call(program(tmp_path, body), "run", limits=FAST)
     message = str(caught[0].message)
     assert "sized private /tmp" in message and "reads whatever its user may read" in message
-    if ROOT and not public(sys.executable):  # nobody cannot run it: refused, not run as root
+    if ROOT and not public(sys.executable):  # its own uid cannot run it: refused, not root
         assert outcome.status == "error" and "must be able to read" in outcome.reason
     else:
         assert outcome.status == "ok" and not outcome.isolated
-    if ROOT:  # dropped to nobody: root's 0600 files stay closed
+    if ROOT:  # dropped to its own uid: root's 0600 files stay closed
         assert not leaked(outcome, marker)
         assert outcome.status == "error" or (outcome.value[0] != 0 and refused(outcome.value[1]))
+
+
+@pytest.mark.skipif(not ROOT, reason="only root drops to a uid of the call's own")
+def test_without_bubblewrap_root_runs_as_a_uid_of_its_own(tmp_path, monkeypatch, secret):
+    """With an interpreter every user may run: not root, root's files closed, and a
+    daemon it detaches is found by its owner and killed (conftest checks)."""
+    from evo.sandbox import isolation
+    from evo.sandbox.isolation import Isolation
+
+    python = next((p for p in (sys.executable, "/usr/bin/python3") if public(p)), None)
+    if python is None:
+        pytest.skip("no interpreter here that every user may run")
+    monkeypatch.setattr(sys, "executable", python)
+    monkeypatch.setattr(isolation, "detect", lambda: Isolation(None, False, None, "test"))
+    path, marker = secret
+    body = TRY + (
+        "if os.fork() == 0:\n    os.setsid()\n    time.sleep(30)\n    os._exit(0)\n"
+        f"return [os.getuid(), attempt(lambda: open({str(path)!r}).read())]"
+    )
+    with pytest.warns(UserWarning, match="fresh unprivileged uid"):
+        outcome = call(program(tmp_path, body), "run", limits=FAST)
+    assert outcome.status == "ok" and outcome.value[0] in isolation.SANDBOX_IDS
+    assert refused(outcome.value[1]) and not leaked(outcome, marker)
 
 
 def public(path: str) -> bool:

@@ -1,5 +1,6 @@
 """The hostile suite once more, as an ordinary user: evo not root, bubblewrap in a user
-namespace, no pids cgroup. (Run as root, the suite itself covers the root path.)"""
+namespace, evo's own user counted by RLIMIT_NPROC. (Run as root, the suite itself covers
+the root path.)"""
 
 import os
 import pwd

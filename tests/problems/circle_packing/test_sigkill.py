@@ -1,6 +1,6 @@
 """`evo run` killed outright (SIGKILL) in the middle of a loky circle-packing run leaves
 no process behind: workers, resource trackers and sandboxes all end within seconds, and
-the next run's sweep removes the sandbox directories and cgroups."""
+the next run's sweep removes the sandbox directories."""
 
 import ctypes
 import random
@@ -28,9 +28,12 @@ def subreaper():
     libc.prctl(PR_SET_CHILD_SUBREAPER, 0)
 
 
-def alive_descendants() -> list[psutil.Process]:
+def alive_descendants(ignore: frozenset[int] = frozenset()) -> list[psutil.Process]:
+    """Live processes under this one, but for ``ignore`` (what ran before the test)."""
     found = []
     for child in psutil.Process().children(recursive=True):
+        if child.pid in ignore:
+            continue
         try:
             if child.status() != psutil.STATUS_ZOMBIE:
                 found.append(child)
@@ -50,6 +53,7 @@ def sandboxes_running(processes: list[psutil.Process]) -> bool:
 
 def test_sigkill_of_evo_run_leaves_no_process_alive(tmp_path, subreaper):
     before = traces()
+    ours = frozenset(p.pid for p in alive_descendants())  # e.g. this process's own trackers
     run = subprocess.Popen(
         [*EVO, "run", str(REPO / "experiments" / "circle_packing.yaml"), "-q"]
         + ["--run-dir", str(tmp_path / "run"), "--set", "budget.evaluations=400"],
@@ -59,18 +63,18 @@ def test_sigkill_of_evo_run_leaves_no_process_alive(tmp_path, subreaper):
     )
     try:
         deadline = time.monotonic() + 120
-        while not sandboxes_running(alive_descendants()) and time.monotonic() < deadline:
+        while not sandboxes_running(alive_descendants(ours)) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert run.poll() is None, "the run ended before any evaluation was in flight"
         moment = random.uniform(0.0, 3.0)
         time.sleep(moment)  # a random moment once evaluations are in flight
-        seen = len(alive_descendants())
+        seen = len(alive_descendants(ours))
         run.send_signal(signal.SIGKILL)
         run.wait()
         time.sleep(5)
-        left = [f"{p.pid} {' '.join(p.cmdline())[:150]}" for p in alive_descendants()]
+        left = [f"{p.pid} {' '.join(p.cmdline())[:150]}" for p in alive_descendants(ours)]
     finally:
-        for process in alive_descendants():
+        for process in alive_descendants(ours):
             process.kill()
     assert seen >= 3, "expected workers and sandboxes under the run"
     assert not left, f"killed {moment:.2f} s into evaluations; still alive: {left}"
