@@ -62,7 +62,7 @@ def main() -> None:
         if isolation.active:
             rows.append(("the same inside bubblewrap", timings(bare_bwrap, repeat)))
         rows.append(("sandboxed trivial call", timings(lambda: call(program, "run"), repeat)))
-    kind = "bubblewrap " + ("(user namespace)" if isolation.userns else "(root, drops to nobody)")
+    kind = "bubblewrap " + ("(user namespace)" if isolation.userns else "(root; a uid of its own)")
     print(f"isolation: {kind if isolation.active else 'none: ' + isolation.reason}")
     print(f"{'':<34}{'median':>10}{'p90':>10}")
     for label, values in rows:

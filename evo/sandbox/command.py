@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import json
+import marshal
 import os
 import shutil
 import signal
@@ -79,7 +79,7 @@ class Plan:
 def write_inputs(workspace: Path, program: str | Path, files: dict[str, str]) -> None:
     """Copy the program and write its files into ``workspace``, readable by all."""
     for name, text in {"program.py": None, **files}.items():
-        if not name or "/" in name or name in (".", "..", "request.json"):
+        if not name or "/" in name or name in (".", "..", "request"):
             raise ValueError(f"sandbox file name {name!r} is not a plain, free file name")
         target = workspace / name
         if text is None:
@@ -110,8 +110,8 @@ def plan(
         "fd": report_end,
         "user": list(user) if user and isolation.active else None,
     }
-    request_path = workspace / "request.json"
-    request_path.write_text(json.dumps(request))
+    request_path = workspace / "request"
+    request_path.write_bytes(marshal.dumps(request))
     request_path.chmod(0o644)
     # A fresh uid runs nothing yet; evo's own user shares the count with what it runs.
     nproc = limits.processes + (0 if user else processes_of(os.getuid()))

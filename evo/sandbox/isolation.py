@@ -30,7 +30,7 @@ from evo.sandbox import seccomp
 WORK = "/tmp/work"
 """The program's working directory inside the sandbox."""
 LAUNCHER = "/evo/launcher.py"
-REQUEST = "/evo/request.json"
+REQUEST = "/evo/request"
 SYSTEM = ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin")
 SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime")
 PROC_READ_ONLY = ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs")

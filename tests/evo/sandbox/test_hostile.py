@@ -164,7 +164,7 @@ def test_scratch_is_within_the_limits(tmp_path):
 
 # The result channel, read as untrusted input.
 
-REPORT = "report = json.load(open(sys.argv[1]))['fd']\n"
+REPORT = "import marshal\nreport = marshal.loads(open(sys.argv[1], 'rb').read())['fd']\n"
 """The descriptor the launcher reports on (the program can find it; it is no secret)."""
 
 
