@@ -110,6 +110,7 @@ def _full_scratch(info: int, limits: Limits) -> str:
     if info < 0:
         return ""
     try:
+        os.set_blocking(info, False)  # bubblewrap wrote it before starting the launcher
         pid = int(json.loads(os.read(info, 4096))["child-pid"])
         for mount in ("/tmp", "/dev/shm"):
             if os.statvfs(f"/proc/{pid}/root{mount}").f_bfree == 0:
