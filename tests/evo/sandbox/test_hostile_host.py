@@ -172,9 +172,11 @@ def _accept(server):
 
 
 @needs_isolation
-@pytest.mark.parametrize("abstract", [False, True], ids=["path", "abstract"])
+@pytest.mark.parametrize("abstract", [False, True], ids=["in-home", "abstract"])
 def test_host_unix_sockets_are_unreachable(tmp_path, abstract):
-    name = f"\0evo-test-{os.getpid()}" if abstract else str(tmp_path / "listener.sock")
+    """A listener on a socket under $HOME (or in the abstract namespace) hears nothing."""
+    path = Path.home() / f".evo-test-{os.getpid()}.sock"
+    name = f"\0evo-test-{os.getpid()}" if abstract else str(path)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     server.bind(name)
     server.settimeout(0.5)
@@ -182,11 +184,14 @@ def test_host_unix_sockets_are_unreachable(tmp_path, abstract):
         "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
         f"return attempt(lambda: s.sendto(b'evo-escaped', {name!r}))"
     )
-    outcome = call(program(tmp_path, body), "run", limits=FAST)
-    assert outcome.status == "ok" and refused(outcome.value), outcome.value
-    with pytest.raises(TimeoutError):
-        server.recv(100)
-    server.close()
+    try:
+        outcome = call(program(tmp_path, body), "run", limits=FAST)
+        assert outcome.status == "ok" and refused(outcome.value), outcome.value
+        with pytest.raises(TimeoutError):
+            server.recv(100)
+    finally:
+        server.close()
+        path.unlink(missing_ok=True)
 
 
 @needs_isolation
