@@ -167,11 +167,11 @@ def _indexed(index: int, fn: Callable[..., Any], args: tuple[Any, ...], timeout:
     """Run ``fn`` in a helper thread so a hung task cannot hold the result back."""
     box: list[Any] = []
     thread = threading.Thread(target=lambda: box.append(fn(*args)), daemon=True)
+    limit = timeout + grace(timeout)
     started = time.monotonic()
     thread.start()
-    thread.join(timeout + grace(timeout))
+    thread.join(limit)
     if thread.is_alive() or not box:
-        limit = timeout + grace(timeout)
         return index, TaskFailure("timeout", f"no result after {limit:g} s", age(started))
     return index, box[0]
 
@@ -179,8 +179,9 @@ def _indexed(index: int, fn: Callable[..., Any], args: tuple[Any, ...], timeout:
 class DaskRunner(Runner):
     """Runs tasks on a dask.distributed cluster through joblib's dask backend.
 
-    Workers run tasks in threads, where no alarm can interrupt them: a task that
-    overruns is reported as a timeout and its thread is abandoned.
+    Workers run tasks in threads, which no alarm reaches: the deadline's watchdog throws
+    into them instead, and a task that still overruns is reported as a timeout and its
+    thread abandoned.
     """
 
     def __init__(self, address: str, connect_timeout: float = 30.0) -> None:

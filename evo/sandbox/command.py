@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from evo.sandbox import isolation as iso
-from evo.sandbox.limits import Limits, apply_rlimits, processes_of, scrubbed_environment
+from evo.sandbox.limits import Limits, apply_rlimits, scrubbed_environment, tasks_of
 
 LAUNCHER = Path(__file__).with_name("launcher.py")
 PR_SET_PDEATHSIG = 1
@@ -113,8 +113,8 @@ def plan(
     request_path = workspace / "request"
     request_path.write_bytes(marshal.dumps(request))
     request_path.chmod(0o644)
-    # A fresh uid runs nothing yet; evo's own user shares the count with what it runs.
-    nproc = limits.processes + (0 if user else processes_of(os.getuid()))
+    # A fresh uid runs nothing yet; evo's own user shares the count with all it runs.
+    nproc = limits.processes + (0 if user else tasks_of(os.getuid()))
     if not isolation.active:
         os.chmod(workspace, 0o777)  # the unprivileged user writes here
         command = [sys.executable, "-I", "-S", str(LAUNCHER), str(request_path)]

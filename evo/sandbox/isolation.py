@@ -117,6 +117,7 @@ def _parents(paths: list[str], made: tuple[str, ...]) -> list[str]:
 
 
 def _copy(fd: int, inside: str) -> tuple[str, ...]:
+    """Arguments showing the contents of ``fd`` as a read-only file at ``inside``."""
     return ("--perms", "0644", "--ro-bind-data", str(fd), inside)
 
 
@@ -159,11 +160,7 @@ def bwrap_command(
         *_parents([*python_paths(), *SYSTEM_FILES, *files], ("/tmp", WORK, "/proc", "/dev")),
         *system_binds(),
         *(arg for path in python_paths() for arg in ("--ro-bind", path, path)),
-        *(
-            a
-            for inside, fd in files.items()
-            for a in ("--perms", "0644", "--ro-bind-data", str(fd), inside)
-        ),
+        *(arg for inside, fd in files.items() for arg in _copy(fd, inside)),
         *("--remount-ro", "/", "--chdir", WORK),
     ]
     if seccomp_fd is not None:

@@ -75,14 +75,14 @@ def scrubbed_environment(source: Mapping[str, str], home: str, tmp: str) -> dict
     return env
 
 
-def processes_of(uid: int) -> int:
-    """How many processes ``uid`` runs now (what RLIMIT_NPROC counts)."""
+def tasks_of(uid: int) -> int:
+    """How many tasks (threads) ``uid`` runs now: what RLIMIT_NPROC counts."""
     count = 0
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 if os.stat(f"/proc/{entry}").st_uid == uid:
-                    count += 1
+                    count += len(os.listdir(f"/proc/{entry}/task"))
             except OSError:
                 continue
     return count

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,14 +91,28 @@ def _run(plan: command.Plan, limits: Limits, fds: command.Descriptors, isolated:
         watched = watch(process, plan.report, limits.output, limits.wall_time, start)
         full = _full_scratch(plan.info, limits) if watched.stop == "reported" else ""
     finally:
-        _kill_group(process)
-        if plan.drop and plan.user is not None:  # no PID namespace: find them by owner
-            command.kill_user(plan.user[0])
-        process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+        _stop(process, plan)
     return _outcome(watched, full, process.returncode, limits, isolated)
+
+
+def _stop(process: subprocess.Popen, plan: command.Plan) -> None:
+    """Kill everything the child started and reap it. Each step is retried if an
+    exception is thrown into it (a deadline's watchdog); the first such exception is
+    raised once all steps are done."""
+    steps: list[Callable[[], object]] = [lambda: _kill_group(process)]
+    if plan.drop and plan.user is not None:  # no PID namespace: find them by owner
+        steps.append(functools.partial(command.kill_user, plan.user[0]))
+    steps += [process.wait, *(s.close for s in (process.stdout, process.stderr) if s)]
+    delayed: BaseException | None = None
+    for step in steps:
+        for _ in range(3):
+            try:
+                step()
+                break
+            except BaseException as exc:  # raised again below
+                delayed = delayed or exc
+    if delayed is not None:
+        raise delayed
 
 
 def _kill_group(process: subprocess.Popen) -> None:
