@@ -19,7 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evo.sandbox import call
-from evo.sandbox.isolation import bwrap_command, detect, seccomp_pipe
+from evo.sandbox.isolation import bwrap_command, seccomp_pipe
+from evo.sandbox.runner import detect
 
 
 def timings(action: Callable[[], object], repeat: int) -> list[float]:

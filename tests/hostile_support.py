@@ -11,7 +11,8 @@ import psutil
 import pytest
 
 from evo.sandbox import Limits
-from evo.sandbox.isolation import SANDBOX_IDS, detect
+from evo.sandbox.isolation import SANDBOX_IDS
+from evo.sandbox.runner import detect
 
 ISOLATION = detect()
 ISOLATED = ISOLATION.active

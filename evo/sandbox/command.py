@@ -109,6 +109,7 @@ def plan(
         "paths": site.getsitepackages(),
         "fd": report_end,
         "user": list(user) if user and isolation.active else None,
+        "scratch": scratch_files(limits) if user and isolation.active else None,
     }
     request_path = workspace / "request"
     request_path.write_bytes(marshal.dumps(request))
@@ -133,6 +134,12 @@ def plan(
     passed = [report_end, info_end, *copies.values(), *([seccomp] if seccomp else [])]
     env = scrubbed_environment(os.environ, iso.WORK, "/tmp")
     return Plan(command, env, workspace, passed, report, info, user, False, nproc)
+
+
+def scratch_files(limits: Limits) -> list[int]:
+    """``[bytes, files]`` of each scratch mount: one file per 4 KiB page, at least 1024."""
+    size = limits.scratch or 0
+    return [size, max(1024, size // 4096)]
 
 
 @functools.cache

@@ -20,12 +20,9 @@ import os
 import secrets
 import shutil
 import site
-import subprocess
 import sys
 import warnings
-from dataclasses import dataclass
-
-from evo.sandbox import seccomp
+from dataclasses import dataclass, field
 
 WORK = "/tmp/work"
 """The program's working directory inside the sandbox."""
@@ -134,7 +131,8 @@ def bwrap_command(
     Args:
         binary: the bubblewrap executable.
         userns: run in a user namespace as an unprivileged user (evo is not root);
-            otherwise keep CAP_SETUID/CAP_SETGID for the launcher to drop to its own uid.
+            otherwise keep CAP_SYS_ADMIN for the launcher to cap the files in scratch and
+            CAP_SETUID/CAP_SETGID to drop to its own uid, which clears them all.
         scratch: size in bytes of /tmp and of /dev/shm.
         files: readable descriptors whose contents become read-only files, by their
             path inside (copies: the program learns no host path from its mounts).
@@ -145,7 +143,8 @@ def bwrap_command(
         identity = ["--unshare-user", "--disable-userns", "--uid", "65534", "--gid", "65534"]
         identity += ["--cap-drop", "ALL"]
     else:
-        identity = ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        kept = ("CAP_SETUID", "CAP_SETGID", "CAP_SYS_ADMIN")
+        identity = ["--cap-drop", "ALL", *(a for cap in kept for a in ("--cap-add", cap))]
     args = [
         binary,
         *identity,
@@ -194,7 +193,7 @@ class Isolation:
 
     binary: str | None
     userns: bool
-    filter: bytes | None
+    filter: bytes | None = field(repr=False)
     reason: str = ""
 
     @property
@@ -208,37 +207,6 @@ class Isolation:
         if self.filter is None:
             return ["no seccomp filter for this architecture"]
         return []
-
-
-@functools.cache
-def detect() -> Isolation:
-    """Probe once per process: can bubblewrap run the real plan here?"""
-    binary = bwrap_binary()
-    userns = os.geteuid() != 0
-    program = seccomp.program()
-    if binary is None:
-        return Isolation(None, userns, program, "bubblewrap is not installed")
-    fd = seccomp_pipe(program) if program else None
-    uid, gid = sandbox_identity()
-    check = "import os\nif os.getuid() == 0:\n"
-    check += f"    os.setgroups([]); os.setgid({gid}); os.setuid({uid})\nimport json"
-    try:
-        command = bwrap_command(binary, userns, 1 << 20, {}, fd, None)
-        done = subprocess.run(
-            [*command, sys.executable, "-I", "-S", "-c", check],
-            capture_output=True,
-            timeout=20,
-            pass_fds=() if fd is None else (fd,),
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return Isolation(None, userns, program, f"bubblewrap cannot start: {exc}")
-    finally:
-        if fd is not None:
-            os.close(fd)
-    if done.returncode != 0:
-        text = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
-        return Isolation(None, userns, program, f"bubblewrap fails here: {text[0][:300]}")
-    return Isolation(binary, userns, program)
 
 
 @functools.cache

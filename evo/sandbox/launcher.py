@@ -3,13 +3,14 @@ settings, no site start-up; the request lists the package directories to import 
 
 Usage: ``launcher.py REQUEST``. The request (a ``marshal``-ed dict written by evo) names
 a program file, a function in it and its arguments, the descriptor to report on, and
-(when the sandbox starts it as root) the unprivileged user to become before anything of
-the program runs. The function's return value, or its exception with the traceback, is
-written to the descriptor as one frame (``LENGTH\\n`` then that many bytes of JSON); the
-launcher then waits to be killed, so nothing the program left running (a thread, a
-child) can hold the result back or change it. It imports no more than it must (the
-``json`` package alone would cost more than a third of a trivial call): ``_json``'s
-encoder writes the report.
+(when the sandbox starts it as root) the number of files its scratch mounts may hold
+and the unprivileged user to become before anything of the program runs. The
+function's return value, or its exception with the traceback, is written to the
+descriptor as one frame (``LENGTH\\n`` then that many bytes of JSON); the launcher then
+waits to be killed, so nothing the program left running (a thread, a child) can hold
+the result back or change it. It imports no more than it must (the ``json`` package
+alone would cost more than a third of a trivial call): ``_json``'s encoder writes the
+report.
 """
 
 import _json
@@ -22,6 +23,25 @@ ENCODE = _json.make_encoder(
     None, repr, _json.encode_basestring_ascii, None, ": ", ", ", False, False, True
 )
 """What ``json.dumps(value, default=repr)`` uses, without importing ``json`` and ``re``."""
+
+
+REMOUNT = 32 | 2 | 4 | (1 << 21)
+"""MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_RELATIME: bubblewrap's tmpfs flags, kept."""
+
+
+def cap_files(scratch):
+    """Remount /tmp and /dev/shm with at most ``scratch = (bytes, files)`` (bubblewrap
+    sets no file count, and each empty file costs the kernel memory; needs
+    CAP_SYS_ADMIN, which ``become`` then drops with every other capability)."""
+    if scratch is None:
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    options = b"size=%d,nr_inodes=%d,mode=1777" % tuple(scratch)
+    for path in (b"/tmp", b"/dev/shm"):
+        if libc.mount(None, path, None, REMOUNT, options) != 0:
+            raise OSError(ctypes.get_errno(), f"cannot cap the files of {path.decode()}")
 
 
 def become(user):
@@ -65,6 +85,7 @@ def main():
         request = marshal.loads(handle.read())
     report = request["fd"]
     os.set_inheritable(report, False)  # the program's children do not get it
+    cap_files(request["scratch"])
     become(request["user"])
     sys.path[1:1] = request["paths"]  # installed packages, without site's start-up
     payload = encode(run(request))

@@ -10,11 +10,11 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from evo.sandbox import command
+from evo.sandbox import command, seccomp
 from evo.sandbox import isolation as iso
 from evo.sandbox.limits import Limits
 from evo.sandbox.result import FrameError, parse
@@ -60,13 +60,46 @@ def call(
     Whatever happens, including an exception raised into this call (a deadline),
     everything it started is killed and its directory removed.
     """
-    limits = (limits or Limits()).resolved()
-    isolation = iso.detect()
+    isolation = detect()
     iso.warn_missing(isolation)
+    limits = (limits or Limits()).resolved()
+    return _call(program, function, args or [], limits, files or {}, isolation)
+
+
+def _call(
+    program: str | Path,
+    function: str,
+    args: list[Any],
+    limits: Limits,
+    files: dict[str, str],
+    isolation: iso.Isolation,
+) -> Outcome:
     with Workspace() as workspace, command.Descriptors() as fds:
-        command.write_inputs(workspace.path, program, files or {})
-        plan = command.plan(workspace.path, function, args or [], limits, isolation, fds)
+        command.write_inputs(workspace.path, program, files)
+        plan = command.plan(workspace.path, function, args, limits, isolation, fds)
         return _run(plan, limits, fds, isolation.active)
+
+
+@functools.cache
+def detect() -> iso.Isolation:
+    """What isolation works here: probed once per process by a real call through
+    bubblewrap (mounts, seccomp, the launcher's remount and drop, the report)."""
+    userns = os.geteuid() != 0
+    trial = iso.Isolation(iso.bwrap_binary(), userns, seccomp.program())
+    if trial.binary is None:
+        return replace(trial, reason="bubblewrap is not installed")
+    with Workspace() as scratch:
+        probe = scratch.path / "probe.py"
+        probe.write_text("def probe():\n    return 42\n")
+        limits = Limits(wall_time=30, scratch=1 << 20)
+        try:
+            outcome = _call(probe, "probe", [], limits, {}, trial)
+        except OSError as exc:
+            outcome = Outcome("error", reason=str(exc))
+    if outcome.status == "ok" and outcome.value == 42:
+        return trial
+    why = (outcome.reason + " " + outcome.stderr.strip()[-200:]).strip()
+    return iso.Isolation(None, userns, trial.filter, f"bubblewrap fails here: {why[:300]}")
 
 
 def _run(plan: command.Plan, limits: Limits, fds: command.Descriptors, isolated: bool) -> Outcome:
@@ -129,7 +162,8 @@ def _full_scratch(info: int, limits: Limits) -> str:
         os.set_blocking(info, False)  # bubblewrap wrote it before starting the launcher
         pid = int(json.loads(os.read(info, 4096))["child-pid"])
         for mount in ("/tmp", "/dev/shm"):
-            if os.statvfs(f"/proc/{pid}/root{mount}").f_bfree == 0:
+            room = os.statvfs(f"/proc/{pid}/root{mount}")
+            if room.f_bfree == 0 or room.f_ffree == 0:
                 return f"the program filled its scratch space {mount} ({limits.scratch} bytes)"
     except (OSError, ValueError, KeyError, TypeError):
         return "the sandbox ended before its scratch space could be checked"

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import psutil
 import pytest
-from hostile_support import FAST, ISOLATED, needs_isolation, program
+from hostile_support import FAST, ISOLATED, ROOT, needs_isolation, program
 
 from evo.sandbox import call
 from evo.sandbox.isolation import WORK
@@ -141,6 +141,17 @@ def test_filling_scratch_space_is_an_error_even_when_swallowed(tmp_path, where):
     """64 files of 1 MiB (each far under the file-size limit) into 8 MiB of scratch:
     the program catches ENOSPC and returns normally; the call is still an error."""
     body = FILL + f"return fill({where!r})"
+    outcome = call(program(tmp_path, body), "run", limits=FAST)
+    assert outcome.status == "error" and "filled its scratch space" in outcome.reason
+
+
+@needs_isolation
+def test_a_flood_of_empty_files_is_stopped(tmp_path):
+    """Empty files cost no blocks but kernel memory each: the file count is capped too
+    (one per 4 KiB page; as root, where the launcher may remount scratch)."""
+    if not ROOT:
+        pytest.skip("in a user namespace the scratch mounts cannot be remounted: time bounds it")
+    body = "n = 0\nwhile True:\n    open(f'/tmp/{n}', 'w').close()\n    n += 1"
     outcome = call(program(tmp_path, body), "run", limits=FAST)
     assert outcome.status == "error" and "filled its scratch space" in outcome.reason
 

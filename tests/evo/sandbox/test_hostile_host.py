@@ -256,12 +256,12 @@ def test_kernel_surfaces_are_refused(tmp_path):
 
 def test_without_bubblewrap_the_warning_names_what_is_missing(tmp_path, monkeypatch, secret):
     """Where bubblewrap cannot run: limits, a deadline and (for root) a uid of its own."""
-    from evo.sandbox import isolation
+    from evo.sandbox import runner
     from evo.sandbox.isolation import PROTECTIONS, Isolation
 
     weak = Isolation(None, not ROOT, None, "bubblewrap is not installed")
     assert weak.missing() == list(PROTECTIONS.values())
-    monkeypatch.setattr(isolation, "detect", lambda: weak)
+    monkeypatch.setattr(runner, "detect", lambda: weak)
     path, marker = secret
     body = TRY + f"return [os.getuid(), attempt(lambda: open({str(path)!r}).read())]"
     with pytest.warns(UserWarning, match="missing: no network") as caught:
@@ -281,14 +281,14 @@ def test_without_bubblewrap_the_warning_names_what_is_missing(tmp_path, monkeypa
 def test_without_bubblewrap_root_runs_as_a_uid_of_its_own(tmp_path, monkeypatch, secret):
     """With an interpreter every user may run: not root, root's files closed, and a
     daemon it detaches is found by its owner and killed (conftest checks)."""
-    from evo.sandbox import isolation
-    from evo.sandbox.isolation import Isolation
+    from evo.sandbox import runner
+    from evo.sandbox.isolation import SANDBOX_IDS, Isolation
 
     python = next((p for p in (sys.executable, "/usr/bin/python3") if public(p)), None)
     if python is None:
         pytest.skip("no interpreter here that every user may run")
     monkeypatch.setattr(sys, "executable", python)
-    monkeypatch.setattr(isolation, "detect", lambda: Isolation(None, False, None, "test"))
+    monkeypatch.setattr(runner, "detect", lambda: Isolation(None, False, None, "test"))
     path, marker = secret
     body = TRY + (
         "if os.fork() == 0:\n    os.setsid()\n    time.sleep(30)\n    os._exit(0)\n"
@@ -296,8 +296,20 @@ def test_without_bubblewrap_root_runs_as_a_uid_of_its_own(tmp_path, monkeypatch,
     )
     with pytest.warns(UserWarning, match="fresh unprivileged uid"):
         outcome = call(program(tmp_path, body), "run", limits=FAST)
-    assert outcome.status == "ok" and outcome.value[0] in isolation.SANDBOX_IDS
+    assert outcome.status == "ok" and outcome.value[0] in SANDBOX_IDS
     assert refused(outcome.value[1]) and not leaked(outcome, marker)
+
+
+def test_a_bubblewrap_that_fails_is_reported_with_its_reason(monkeypatch):
+    from evo.sandbox import isolation, runner
+
+    monkeypatch.setattr(isolation, "bwrap_binary", lambda: "/bin/false")
+    runner.detect.cache_clear()
+    try:
+        found = runner.detect()
+    finally:
+        runner.detect.cache_clear()
+    assert not found.active and "bubblewrap fails here: exited with status 1" in found.reason
 
 
 def public(path: str) -> bool:
