@@ -176,20 +176,26 @@ def run_pairs(
     warriors: Sequence[Warrior],
     pairs: Sequence[tuple[int, int]],
     settings: Settings,
-    seed: int,
+    seed: int | Sequence[int],
     *,
     observe: bool = False,
 ) -> PairResults:
     """Battle every ``(i, j)`` in ``pairs`` for ``settings.rounds`` rounds (in parallel).
 
-    All pairs use the same placements, drawn from ``seed`` as pMARS does.
+    Placements are drawn as pMARS draws them: from ``seed`` for every pair, or from
+    ``seed[k]`` for pair ``k`` (one seed per pair), as ``pmars -F`` with that seed would.
     """
     from numba import get_num_threads
 
     from problems.corewar.rounds import pair_battles
 
     loaded = Loaded.of(warriors)
-    positions, starters = placements(2, settings, settings.rounds, seed)
+    seeds = [seed] if isinstance(seed, int) else list(seed)
+    if len(seeds) not in (1, len(pairs)):
+        raise ValueError(f"{len(seeds)} placement seeds for {len(pairs)} pairs")
+    layouts = [placements(2, settings, settings.rounds, s) for s in seeds]
+    positions = np.stack([p for p, _ in layouts])
+    starters = np.stack([s for _, s in layouts])
     alive, observations = pair_battles(
         loaded.instr,
         loaded.a,

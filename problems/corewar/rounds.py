@@ -136,10 +136,13 @@ def pair_battles(
     threads,
     core_dtype,
 ):
-    """Battles of many ``(i, j)`` pairs, rounds in order within a pair. Each of
+    """Battles of many ``(i, j)`` pairs, rounds in order within a pair. ``positions``
+    ``(layouts, rounds, 2)`` and ``starters`` ``(layouts, rounds)``: pair ``p`` is placed
+    by layout ``p % layouts`` (one layout: every pair meets the same placements). Each of
     ``threads`` workers takes every ``threads``-th pair and reuses one set of scratch."""
     count = pairs.shape[0]
-    rounds = positions.shape[0]
+    layouts = positions.shape[0]
+    rounds = positions.shape[1]
     alive = np.zeros((count, rounds, 2), dtype=np.bool_)
     observations = np.zeros((count, rounds, 2, OBSERVATIONS), dtype=np.int64)
     workers = max(1, min(threads, count))
@@ -158,7 +161,8 @@ def pair_battles(
             pair[3, 0] = 0
             pair[3, 1] = 0 if pspace_index[pairs[p, 0]] == pspace_index[pairs[p, 1]] else 1
             play_rounds(
-                instr, a, b, pair[0], pair[1], pair[2], positions, starters, cycles, processes,
+                instr, a, b, pair[0], pair[1], pair[2], positions[p % layouts],
+                starters[p % layouts], cycles, processes,
                 pair[3], track, alive[p], order, observations[p], core, queue, state, written,
                 pspace, last_result,
             )  # fmt: skip

@@ -93,6 +93,26 @@ def test_batch_pairs_agree_with_single_battles_and_scale_over_rounds():
     assert (imp[:, 2] == np.minimum(imp[:, 0], 8000)).all()
 
 
+def test_batch_pairs_take_one_placement_seed_per_pair():
+    settings = Settings(rounds=6)
+    warriors = [
+        assemble((SEEDS / f"{n}.red").read_text(), settings)
+        for n in ("imp", "dwarf", "paper", "scanner")
+    ]
+    pairs = [(1, 0), (1, 2), (1, 3), (3, 2)]
+    seeds = [11, 4000, 77, 7700]
+    batch = run_pairs(warriors, pairs, settings, seeds)
+    for k, ((i, j), seed) in enumerate(zip(pairs, seeds, strict=True)):
+        counts = battle([warriors[i], warriors[j]], settings, seed).counts()
+        assert (batch.wins[k], batch.losses[k], batch.ties[k]) == (
+            counts[0, 0],
+            counts[1, 0],
+            counts[0, 1],
+        )
+    with pytest.raises(ValueError, match="2 placement seeds for 4 pairs"):
+        run_pairs(warriors, pairs, settings, [1, 2])
+
+
 def test_melee_scores_and_alive_share():
     settings = Settings(rounds=20, warriors=4)
     warriors = [
