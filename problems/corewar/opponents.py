@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from problems.corewar import hill
 from problems.corewar.assembler import AssemblyError, assemble
 from problems.corewar.redcode import Settings, Warrior
 
@@ -42,14 +43,18 @@ def resolve(entry: str) -> tuple[str, str]:
     return f"warrior {len(entry)}b", entry
 
 
-def from_directory(directory: str, sample: int | None, seed: int) -> list[tuple[str, str]]:
-    """``(label, source)`` of the ``.red`` files in ``directory`` (a fixed random sample)."""
+def from_directory(
+    directory: str, sample: int | None, seed: int, split: hill.Part | None = None
+) -> list[tuple[str, str]]:
+    """``(label, source)`` of the ``.red`` files in ``directory`` (only those of ``split``'s
+    part of the hill when given; a fixed random sample of ``sample`` when given)."""
     path = Path(directory).expanduser()
     if not path.is_dir():
         raise ValueError(f"opponents_dir {directory!r} is not a directory")
-    files = sorted(path.glob("*.red"))
+    files = hill.select(sorted(path.glob("*.red")), split)
     if not files:
-        raise ValueError(f"opponents_dir {directory!r} holds no .red files")
+        where = f"{split} part of " if split else ""
+        raise ValueError(f"the {where}opponents_dir {directory!r} holds no .red files")
     if sample is not None and sample < len(files):
         files = sorted(random.Random(seed).sample(files, sample))
     return [(f.stem, f.read_text(encoding="latin-1")) for f in files]
