@@ -14,6 +14,7 @@ from evo.records import Evaluation, Genome, Objective, Status
 if TYPE_CHECKING:
     from evo.selection.base import Member
     from evo.store import Store
+    from evo.variation.base import Operator
 
 
 class Problem:
@@ -56,6 +57,11 @@ class Problem:
         """Classical crossover of two parents. Optional."""
         raise NotImplementedError
 
+    def operators(self) -> Mapping[str, type[Operator]]:
+        """Operators of this problem's own, by the name a config gives them in
+        ``variation.operators`` (e.g. strategy-aware edits). Optional."""
+        return {}
+
     def match(self, a: Genome, b: Genome) -> float:
         """Play ``a`` against ``b``; the score of ``a`` in [0, 1]. Optional (enables ELO)."""
         raise NotImplementedError
@@ -82,10 +88,22 @@ class Problem:
         """Called once when a run ends, with the final population best first.
 
         Use it to write artifacts into ``run_dir`` (e.g. champions) or to re-verify the
-        best candidate; record results with ``store.set_meta``. Returns lines for the
-        run's closing summary.
+        best candidate; record results with ``store.set_meta``. A problem that chooses
+        the run's champion itself records it as meta ``champion``: ``{"id": candidate
+        id, "genome": its final form}`` (the Red Queen driver crowns it). Returns lines
+        for the run's closing summary.
         """
         return []
+
+    def label(self, genome: Genome) -> str | None:
+        """A short name for a genome in reports and plots (e.g. its strategy family), or
+        None. Optional."""
+        return None
+
+    def polish(self, genome: Genome) -> Genome:
+        """The final form of a champion, e.g. with the parts that do nothing removed; it
+        should score about as well. Called once per champion. Optional."""
+        return genome
 
     def render(self, genome: Genome, info: Mapping[str, Any]) -> tuple[str, str]:
         """A genome as a file: ``(suffix, text)``; ``info`` (id, lineage, scores) may be

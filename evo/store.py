@@ -189,6 +189,18 @@ class Store:
             for r in rows
         }
 
+    def lineage(self, candidate_id: str) -> list[dict[str, Any]]:
+        """The line of first parents from ``candidate_id`` back to a seed, newest first:
+        id, operator and generation of each."""
+        candidates = self.candidates()
+        chain, current = [], candidates.get(candidate_id)
+        while current is not None:
+            chain.append(
+                {"id": current.id, "operator": current.operator, "generation": current.generation}
+            )
+            current = candidates.get(current.parents[0]) if current.parents else None
+        return chain
+
     def children_counts(self) -> dict[str, int]:
         """How many candidates name each id as a parent."""
         counts: dict[str, int] = {}

@@ -58,16 +58,21 @@ def build_operators(problem: Problem, config: ExperimentConfig) -> list[tuple[Op
                 f"variation.operators: {type(problem).__name__} defines neither mutate() nor "
                 "crossover(); configure operators (see `evo problems`)"
             )
+    own = dict(problem.operators())
     operators = []
     for name, weight in mix.items():
         if weight == 0:
             continue
         if name.startswith("llm_") and config.llm is None:
             raise ConfigError(f"variation.operators.{name}: needs an `llm:` section (models)")
-        if name not in operator_names():
-            known = ", ".join(operator_names())
+        if name in own:
+            operator = own[name]()
+            operator.name = name
+        elif name in operator_names():
+            operator = build_operator(name)
+        else:
+            known = ", ".join(sorted({*operator_names(), *own}))
             raise ConfigError(f"variation.operators.{name}: unknown operator (known: {known})")
-        operator = build_operator(name)
         reason = operator.check(problem)
         if reason:
             raise ConfigError(f"variation.operators.{name}: {reason}")
