@@ -1,5 +1,8 @@
 """The Core War problem adapter: evaluation, failures as data, operators, champions."""
 
+import json
+import sqlite3
+
 import numpy as np
 import pytest
 
@@ -11,8 +14,9 @@ from evo.store import Store
 from evo.variation.base import Operator, register
 from problems.corewar.adapter import CoreWar
 from problems.corewar.assembler import assemble
+from problems.corewar.opponents import seed_source
 
-from support import make_config
+from support import REPO, SHARED, make_config
 
 DWARF_ONLY = ["seed:dwarf"]
 
@@ -164,20 +168,90 @@ def test_invalid_proposals_never_crash_a_run(tmp_path):
     assert all(m.evaluation.ok for m in engine.members())
 
 
-def test_champions_are_written_with_lineage(tmp_path, problem):
+def test_champions_are_written_with_family_and_lineage(problem):
     genome = problem.seeds(np.random.default_rng(0), 1)[0]
-    suffix, text = problem.render(
-        genome,
-        {
-            "round": 3,
-            "champion": "abc",
-            "objectives": {"score": 0.5},
-            "lineage": [{"id": "abc", "operator": "mutation", "generation": 4}],
-        },
-    )
-    assert (
-        suffix == ".red"
-        and ";name round 3 champion abc" in text
-        and ";lineage abc(mutation@4)" in text
-    )
+    lineage = [
+        {"id": "abc", "operator": "tune", "generation": 4},
+        {"id": "abd", "operator": "tune", "generation": 3},
+        {"id": "abe", "operator": "template", "generation": 1},
+        {"id": "abf0123456", "operator": "seed", "generation": 0},
+    ]
+    info = {"round": 3, "champion": "abc", "objectives": {"score": 0.5}, "lineage": lineage}
+    suffix, text = problem.render(genome, info)
+    assert suffix == ".red" and ";name round 3 champion abc" in text
+    assert ";strategy Dwarf; lineage: seed@0 > template > tune x2 (4 steps, from abf01234)" in text
     assert np.array_equal(assemble(text).code, assemble(genome).code)
+
+
+HILL = str(SHARED / "corewar" / "warriors" / "94nop")
+
+
+def test_a_screen_plays_few_opponents_first_and_all_of_them_only_when_passed():
+    imp = seed_source("imp")
+    strict = CoreWar(
+        opponents=[],
+        opponents_dir=HILL,
+        opponents_split="train",
+        rounds=1,
+        screen_opponents=6,
+        screen_rounds=2,
+        screen_threshold=0.9,
+    )
+    screened = strict.evaluate(imp)
+    assert screened.descriptors["stage"] == 1 and screened.feedback.startswith("screened out")
+    assert "6 opponents x 2 rounds" in screened.feedback and screened.instance_scores
+    passed = CoreWar(opponents=[], opponents_dir=HILL, opponents_split="train", rounds=1)
+    full = passed.evaluate(imp)
+    assert full.descriptors["stage"] == 2 and not full.instance_scores  # 458 > 16 opponents
+    assert "and 442 more opponents" in full.feedback
+    assert 0 < full.descriptors["score_se"] < 0.05
+
+
+def test_the_problems_own_operators_run_from_a_config(tmp_path):
+    config = make_config(
+        problem={"name": "corewar", "params": {"rounds": 2, "template_seeds": 6}},
+        variation={"operators": {"tune": 1, "swap": 1, "compose": 1, "template": 1}},
+        budget={"evaluations": 60},
+    )
+    engine = Engine(
+        CoreWar(rounds=2, template_seeds=6), config, Store.in_dir(tmp_path, create=True)
+    )
+    engine.run()
+    operators = {c.operator for c in engine.store.candidates().values()}
+    assert {"tune", "swap", "compose", "template"} <= operators
+    assert all(e.ok for e in engine.store.evaluations().values())
+
+
+def test_an_unknown_operator_lists_the_problems_own(tmp_path):
+    config = make_config(
+        problem={"name": "corewar", "params": {"rounds": 2}},
+        variation={"operators": {"tuning": 1}},
+    )
+    with pytest.raises(ConfigError, match="unknown operator .*compose.*tune"):
+        Engine(CoreWar(rounds=2), config, Store.in_dir(tmp_path, create=True))
+
+
+def test_a_run_on_the_training_hill_crowns_a_champion_and_measures_it_held_out(tmp_path, evo_cli):
+    run_dir = tmp_path / "bench"
+    result = evo_cli(
+        "run",
+        str(REPO / "experiments" / "corewar_benchmark.yaml"),
+        "--run-dir",
+        str(run_dir),
+        "--set",
+        "budget.evaluations=30",
+        "--set",
+        "population.size=10",
+        "--set",
+        "problem.params.opponents_sample=20",
+        "-q",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "held-out (437 held-out warriors of 94nop x 20 rounds" in result.stdout
+    champion = (run_dir / "champions" / "champion.red").read_text()
+    assert ";strategy " in champion and "lineage: " in champion
+    assert 1 <= len(assemble(champion)) <= 100
+    with sqlite3.connect(run_dir / "run.sqlite") as db:
+        row = db.execute("SELECT value FROM meta WHERE key='heldout'").fetchone()
+    heldout = json.loads(row[0])
+    assert 0 <= heldout["champion"]["score"] <= 1 and heldout["dwarf"]["se"] > 0

@@ -1,0 +1,179 @@
+"""Champions: chosen again on fresh placements, shrunk, and written with their story.
+
+A run's best warrior by its evaluation score is partly the luckiest one, so the few best
+are played again on the same (training) opponents at other placements and the best of
+that replay is the champion. The champion is then shrunk (``shrink``) and written as a
+``.red`` file whose ``;strategy`` lines name its family and its lineage. A run trained
+on the ``train`` part of a hill also measures its champion, and the dwarf, on the
+held-out part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from problems.corewar.gauntlet import Gauntlet
+from problems.corewar.redcode import Settings, Warrior
+
+if TYPE_CHECKING:
+    from evo.selection.base import Member
+    from evo.store import Store
+    from problems.corewar.adapter import CoreWar
+
+CONTENDERS = 5
+"""Best members of the final population that are replayed to choose the champion."""
+
+FAMILY = ";strategy family: "
+EDITED = " (edited)"
+
+
+def family(genome: str) -> str | None:
+    """The strategy family a genome names (``;strategy family: ...`` or a template's
+    ``;strategy`` line), without the edited mark."""
+    for line in genome.splitlines():
+        if _names_family(line):
+            text = line[len(FAMILY) :] if line.startswith(FAMILY) else line[len(";strategy ") :]
+            return text.removesuffix(EDITED).strip() or None
+    return None
+
+
+def _names_family(line: str) -> bool:
+    return line.startswith(FAMILY) or (line.startswith(";strategy ") and ":" not in line)
+
+
+def edited(name: str) -> str:
+    """The ``;strategy`` text of a warrior of family ``name`` changed instruction by
+    instruction (no longer what its template renders)."""
+    return f"family: {name}{EDITED}"
+
+
+def lineage_text(lineage: Sequence[Mapping[str, Any]]) -> str:
+    """The operators from the seed to the champion, oldest first, runs counted:
+    ``template@0 > tune x3 > swap > mutation x2 (7 steps, from 1a2b3c4d)``."""
+    if not lineage:
+        return "seed"
+    chain = [str(x["operator"]) for x in reversed(lineage)]
+    origin = lineage[-1]
+    parts = []
+    for operator, run in groupby(chain):
+        count = len(list(run))
+        parts.append(operator + (f" x{count}" if count > 1 else ""))
+    parts[0] = f"{chain[0]}@{origin['generation']}" + parts[0][len(chain[0]) :]
+    return f"{' > '.join(parts)} ({len(chain)} steps, from {str(origin['id'])[:8]})"
+
+
+def render(genome: str, info: Mapping[str, Any]) -> str:
+    """A champion's ``.red`` file: name, family, lineage, scores, then the code."""
+    title = f"round {info['round']} champion" if "round" in info else "evolved"
+    name = family(genome) or "free-form"
+    header = [
+        ";redcode-94",
+        f";name {title} {str(info.get('champion', ''))[:12]}".rstrip(),
+        ";author evo",
+        f";strategy {name}; lineage: {lineage_text(info.get('lineage', []))}",
+    ]
+    header += [f";strategy {k} = {v:.4g}" for k, v in info.get("objectives", {}).items()]
+    body = [
+        line
+        for line in genome.splitlines()
+        if not line.startswith((";name", ";author", ";redcode")) and not _names_family(line)
+    ]
+    return "\n".join(header + body) + "\n"
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """A candidate genome and its score on the replay placements."""
+
+    genome: str
+    score: float
+    standard_error: float
+
+
+def replay(
+    genomes: Sequence[str], warriors: Sequence[Warrior], gauntlet: Gauntlet, seed: int
+) -> list[Replayed]:
+    """Scores of ``warriors`` on ``gauntlet``'s opponents at other placements (from
+    ``seed``) and at least 4 rounds each, best first."""
+    settings = Settings(
+        **{**gauntlet.settings.__dict__, "rounds": max(4, gauntlet.settings.rounds)}
+    )
+    fresh = Gauntlet.of(gauntlet.opponents, settings, seed)
+    outcomes = fresh.play(list(warriors))
+    ranked = sorted(zip(genomes, outcomes, strict=True), key=lambda x: -x[1].score)
+    return [Replayed(g, o.score, o.standard_error) for g, o in ranked]
+
+
+def crown(problem: CoreWar, run_dir: Path, population: Sequence[Member], store: Store) -> list[str]:
+    """Choose, polish and write the champion of a finished run; returns summary lines.
+
+    Writes ``champions/champion.red`` and the contenders as ``champions/rank*.red``, and
+    records ``champion`` (and ``heldout`` when measured) in the store's meta."""
+    valid = [m for m in population if m.evaluation.ok][:CONTENDERS]
+    if not valid:
+        return []
+    if problem.scoring == "pmars":
+        genomes = [m.candidate.genome for m in valid]
+        warriors = [problem.assemble(g) for g in genomes]
+        ranked = replay(genomes, warriors, problem.gauntlet, problem.placement_seed + 1)
+        valid = [valid[genomes.index(r.genome)] for r in ranked]
+    out = run_dir / "champions"
+    out.mkdir(exist_ok=True)
+    written = []
+    for rank, member in enumerate(valid, start=1):
+        info = {
+            "champion": member.id,
+            "objectives": dict(member.evaluation.objectives),
+            "lineage": store.lineage(member.id),
+        }
+        path = out / f"rank{rank}-{member.id[:8]}.red"
+        path.write_text(render(member.candidate.genome, info))
+        written.append(path.name)
+    best = valid[0]
+    polished = problem.polish(best.candidate.genome)
+    evaluation = problem.evaluate(polished)
+    info = {
+        "champion": best.id,
+        "objectives": dict(evaluation.objectives),
+        "lineage": store.lineage(best.id),
+    }
+    (out / "champion.red").write_text(render(polished, info))
+    store.set_meta("champions", written)
+    store.set_meta("champion", {"id": best.id, "genome": polished, **info})
+    score = evaluation.objectives.get("score", 0.0)
+    lines = [
+        f"champion: {out / 'champion.red'} ({family(polished) or 'free-form'}, "
+        f"{len(problem.assemble(polished))} lines, score {score:.3f} after replay and "
+        f"shrinking); {len(written)} contenders in {out}"
+    ]
+    return lines + _heldout_report(problem, polished, store)
+
+
+def _heldout_report(problem: CoreWar, genome: str, store: Store) -> list[str]:
+    """The champion and the dwarf on the held-out part, when the run trained on ``train``."""
+    from problems.corewar.heldout import HeldOut
+    from problems.corewar.opponents import seed_source
+
+    directory = problem.params["opponents_dir"]
+    if problem.params["opponents_split"] != "train" or not directory:
+        return []
+    heldout = HeldOut.of(directory, problem.settings)
+    dwarf = problem.assemble(seed_source("dwarf"))
+    champion, reference = heldout.play([problem.assemble(genome), dwarf])
+    store.set_meta(
+        "heldout",
+        {
+            "measure": heldout.describe(),
+            "champion": {"score": champion.score, "se": champion.standard_error},
+            "dwarf": {"score": reference.score, "se": reference.standard_error},
+        },
+    )
+    return [
+        f"held-out ({heldout.describe()}, never used for selection): champion "
+        f"{champion.score:.3f} +- {champion.standard_error:.3f}, the dwarf "
+        f"{reference.score:.3f} +- {reference.standard_error:.3f}"
+    ]
