@@ -153,7 +153,9 @@ class RedQueenConfig(Strict):
     problem parameters (e.g. a held-out opponent set) under which every champion is
     evaluated once more, never for selection. With ``carry_over`` > 0, the best members
     of a round's final population start the next round, through the problem parameter
-    ``carry_param``.
+    ``carry_param``. With ``league`` > 0, the best members of each round's final
+    population other than its champion join the opponents of every later round: a league
+    of the strategies the run has found, beside the champions.
     """
 
     rounds: PositiveInt = 5
@@ -162,6 +164,7 @@ class RedQueenConfig(Strict):
     generality: dict[str, Any] | None = None
     carry_over: int = Field(default=0, ge=0)
     carry_param: str = "initial"
+    league: int = Field(default=0, ge=0)
 
 
 class ModelConfig(Strict):

@@ -10,10 +10,12 @@ generality under held-out settings).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from evo import registry
 from evo.config import ExperimentConfig, dump_config, validate
@@ -21,12 +23,14 @@ from evo.config.loading import apply_overrides
 from evo.engine import GenerationSummary
 from evo.errors import ConfigError, RunDirError
 from evo.problem import Problem, coerce_evaluation, implements
-from evo.records import Evaluation, Genome
+from evo.records import Evaluation, Genome, canonical_json
 from evo.run import Run, check_model_keys, lock_run_dir, new_run_dir
 from evo.selection import Member
 from evo.store import DB_NAME, Store
 
 DRIVER = "red_queen"
+SEED_REFERENCES = 8
+"""Seeds whose held-out measure is taken once, as a reference for the champions."""
 
 
 def round_dir(run_dir: Path, index: int) -> Path:
@@ -43,25 +47,17 @@ def is_red_queen(run_dir: Path) -> bool:
         store.close()
 
 
-def lineage(store: Store, candidate_id: str) -> list[dict[str, Any]]:
-    """The champion's line of first parents back to a seed: id, operator, generation."""
-    candidates = store.candidates()
-    chain, current = [], candidates.get(candidate_id)
-    while current is not None:
-        chain.append(
-            {"id": current.id, "operator": current.operator, "generation": current.generation}
-        )
-        current = candidates.get(current.parents[0]) if current.parents else None
-    return chain
-
-
 def champion_of(run: Run, crowned: set[str] = frozenset()) -> Member:
-    """The best member by the first objective (or by rating in ELO runs) that was not
-    already an earlier round's champion."""
+    """The member the problem's ``finish`` named champion (store meta ``champion``), else
+    the best by the first objective (or by rating in ELO runs), never an earlier round's
+    champion."""
     ranked = run.best_first()
     valid = [m for m in ranked if m.evaluation.ok and m.id not in crowned]
     if not valid:
         raise RunDirError(f"{run.run_dir}: no valid candidate to crown as champion")
+    named = (run.store.meta("champion") or {}).get("id")
+    if named in {m.id for m in valid}:
+        return next(m for m in valid if m.id == named)
     if run.engine.elo or not run.problem.objectives:
         return valid[0]
     objective = run.problem.objectives[0]
@@ -132,10 +128,15 @@ class RedQueen:
         return list(self.store.meta("rounds", []))
 
     def round_config(
-        self, index: int, champions: list[Genome], carried: list[Genome]
+        self,
+        index: int,
+        champions: list[Genome],
+        carried: list[Genome],
+        league: Sequence[Genome] = (),
     ) -> ExperimentConfig:
-        """The experiment of round ``index``: opponents are the initial ones plus champions;
-        ``carried`` genomes (the previous round's best) join the initial population."""
+        """The experiment of round ``index``: opponents are the initial ones, the champions
+        and the ``league`` (the earlier rounds' best other warriors); ``carried`` genomes
+        (the previous round's best) join the initial population."""
         settings = self.settings
         data = self.config.model_dump(mode="json")
         data.pop("red_queen")
@@ -143,7 +144,9 @@ class RedQueen:
         data["seed"] = self.config.seed + index
         params = data["problem"]["params"]
         recent = champions[-settings.window :] if settings.window else champions
-        params[settings.opponents_param] = list(params.get(settings.opponents_param, [])) + recent
+        params[settings.opponents_param] = (
+            list(params.get(settings.opponents_param, [])) + recent + list(league)
+        )
         if carried:
             params[settings.carry_param] = list(params.get(settings.carry_param, [])) + carried
         return validate(data, f"round {index}")
@@ -156,6 +159,8 @@ class RedQueen:
     ) -> str:
         """Run the remaining rounds; returns why the run stopped."""
         self.store.set_meta("status", "running")
+        if self.settings.generality and self.store.meta("seed_generality") is None:
+            self.store.set_meta("seed_generality", self._seed_generality())
         rounds = self.rounds()
         while len(rounds) < self.settings.rounds:
             index = len(rounds)
@@ -170,8 +175,12 @@ class RedQueen:
                     ],
                 )
             else:
-                carried = rounds[-1].get("carried", []) if rounds else []
-                config = self.round_config(index, [r["genome"] for r in rounds], carried)
+                config = self.round_config(
+                    index,
+                    [r["genome"] for r in rounds],
+                    rounds[-1].get("carried", []) if rounds else [],
+                    [g for r in rounds for g in r.get("league", [])],
+                )
                 run = Run.create(config, directory)
             try:
                 if on_round is not None:
@@ -190,8 +199,13 @@ class RedQueen:
         self, index: int, run: Run, reason: str, earlier: list[dict[str, Any]]
     ) -> dict[str, Any]:
         champion = champion_of(run, {r["champion"] for r in earlier})
-        genome = champion.candidate.genome
         problem = run.problem
+        named = run.store.meta("champion") or {}
+        genome = named.get("genome") if named.get("id") == champion.id else None
+        genome = genome or problem.polish(champion.candidate.genome)
+        evaluation = champion.evaluation
+        if genome != champion.candidate.genome:
+            evaluation = coerce_evaluation(problem.evaluate(genome), problem.objectives)
         vs_history = []
         if implements(problem, "match"):
             vs_history = [float(problem.match(genome, r["genome"])) for r in earlier]
@@ -199,15 +213,20 @@ class RedQueen:
             "round": index,
             "champion": champion.id,
             "genome": genome,
-            "objectives": dict(champion.evaluation.objectives),
-            "descriptors": dict(champion.evaluation.descriptors),
+            "objectives": dict(evaluation.objectives),
+            "descriptors": dict(evaluation.descriptors),
             "vs_history": vs_history,
             "evaluations": run.store.evaluation_count(),
             "stop_reason": reason,
-            "lineage": lineage(run.store, champion.id),
+            "lineage": run.store.lineage(champion.id),
             "carried": [m.candidate.genome for m in run.best_first() if m.evaluation.ok][
                 : self.settings.carry_over
             ],
+            "league": [
+                m.candidate.genome
+                for m in run.best_first()
+                if m.evaluation.ok and m.id != champion.id
+            ][: self.settings.league],
         }
         record["generality"] = self._generality_of(genome)
         header = {k: record[k] for k in ("round", "champion", "objectives", "lineage")}
@@ -231,6 +250,18 @@ class RedQueen:
             "objectives": dict(evaluation.objectives),
             "descriptors": dict(evaluation.descriptors),
         }
+
+    def _seed_generality(self) -> list[dict[str, Any]]:
+        """The held-out measure of the initial population's distinct seeds (at most
+        ``SEED_REFERENCES``), the level the champions should rise above."""
+        problem = registry.create(self.config.problem.name, self.config.problem.params)
+        rng = np.random.default_rng(self.config.seed)
+        genomes = list({canonical_json(g): g for g in problem.seeds(rng, SEED_REFERENCES)}.values())
+        measured = []
+        for index, genome in enumerate(genomes[:SEED_REFERENCES]):
+            label = problem.label(genome) or f"seed {index}"
+            measured.append({"label": label, **(self._generality_of(genome) or {})})
+        return measured
 
     def summary(self) -> list[str]:
         """One line per round, then the run directory."""

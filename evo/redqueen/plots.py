@@ -62,18 +62,30 @@ def history_curve(ax: Any, frame: pl.DataFrame) -> None:
     ax.grid(alpha=0.3)
 
 
-def generality_curve(ax: Any, frame: pl.DataFrame) -> None:
-    """Held-out measures of each round's champion that are shares in [0, 1] (e.g. score
-    and win/tie/loss rates)."""
-    columns = [
-        c
-        for c in frame.columns
-        if c.startswith("heldout_") and frame[c].drop_nulls().is_between(0, 1).all()
-    ]
-    for column in columns:
-        ax.plot(frame["round"], frame[column], marker="o", label=column.removeprefix("heldout_"))
+def generality_curve(
+    ax: Any, frame: pl.DataFrame, objective: str, references: list[dict[str, Any]] | None = None
+) -> None:
+    """Each round's champion on the held-out measure of ``objective`` (with its standard
+    error as a bar when the problem reports ``<objective>_se``), beside the seeds on the
+    same measure (dashed lines)."""
+    column = f"heldout_{objective}"
+    if column not in frame.columns:
+        return
+    se = frame[f"{column}_se"] if f"{column}_se" in frame.columns else None
+    ax.errorbar(frame["round"], frame[column], yerr=se, marker="o", capsize=3, label="champion")
+    for k, reference in enumerate(references or []):
+        value = reference.get("objectives", {}).get(objective)
+        if value is not None:
+            ax.axhline(
+                value,
+                color=f"C{k + 1}",
+                linestyle="--",
+                linewidth=1,
+                label=f"seed {reference['label']}: {value:.3f}",
+            )
     ax.set_xlabel("round")
-    ax.set_title("generality: champions on held-out opponents")
+    ax.set_ylabel(f"held-out {objective}")
+    ax.set_title("generality: held-out score (never selected on)")
     ax.legend(loc="best", fontsize="small")
     ax.grid(alpha=0.3)
 
@@ -91,6 +103,7 @@ def plot_red_queen(run_dir: Path) -> list[Path]:
     store = Store.in_dir(run_dir)
     try:
         rounds = store.meta("rounds", [])
+        references = store.meta("seed_generality", [])
     finally:
         store.close()
     out = Path(run_dir) / "plots"
@@ -101,7 +114,8 @@ def plot_red_queen(run_dir: Path) -> list[Path]:
         fig, axes = plt.subplots(1, 3, figsize=(17, 4.5))
         champion_matrix(axes[0], rounds)
         history_curve(axes[1], frame)
-        generality_curve(axes[2], frame)
+        objective = next(iter(rounds[0]["objectives"]), "score")
+        generality_curve(axes[2], frame, objective, references)
         fig.tight_layout()
         path = out / "red_queen.png"
         fig.savefig(path, dpi=120)

@@ -85,3 +85,25 @@ def test_bad_red_queen_settings_are_reported(tmp_path, evo_cli):
     config.write_text(EXPERIMENT.replace("  rounds: 3", "  rounds: 3\n  opponents_param: rivals"))
     result = evo_cli("run", str(config), "--run-dir", str(tmp_path / "r"), "-q")
     assert result.returncode == 2 and "problem.params.rivals: unknown parameter" in result.stderr
+
+
+def test_a_league_of_each_rounds_best_joins_every_later_round(tmp_path, evo_cli):
+    config = tmp_path / "rq.yaml"
+    config.write_text(EXPERIMENT.replace("  rounds: 3", "  rounds: 3\n  league: 2"))
+    run_dir = tmp_path / "run"
+    result = evo_cli("run", str(config), "--run-dir", str(run_dir), "-q")
+    assert result.returncode == 0, result.stderr
+    rounds = rounds_of(run_dir)
+    for r in rounds:
+        assert len(r["league"]) == 2 and r["genome"] not in r["league"]
+        champions = [x["genome"] for x in rounds[: r["round"]]]
+        league = [g for x in rounds[: r["round"]] for g in x["league"]]
+        with sqlite3.connect(run_dir / f"round-{r['round']:02d}" / "run.sqlite") as db:
+            params = json.loads(db.execute("SELECT value FROM meta WHERE key='config'").fetchone()[0])
+        assert params["problem"]["params"]["opponents"] == [[1.0, 0.0, 0.0]] + champions + league
+    seeds = json.loads(
+        sqlite3.connect(run_dir / "run.sqlite")
+        .execute("SELECT value FROM meta WHERE key='seed_generality'")
+        .fetchone()[0]
+    )
+    assert seeds and all(s["status"] == "ok" and s["label"].startswith("seed") for s in seeds)
