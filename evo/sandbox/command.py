@@ -117,7 +117,7 @@ def plan(
     # A fresh uid runs nothing yet; evo's own user shares the count with all it runs.
     nproc = limits.processes + (0 if user else tasks_of(os.getuid()))
     if not isolation.active:
-        os.chmod(workspace, 0o777)  # the unprivileged user writes here
+        os.chmod(workspace, 0o1777)  # its uid writes here, and deletes only its own files
         command = [sys.executable, "-I", "-S", str(LAUNCHER), str(request_path)]
         env = scrubbed_environment(os.environ, str(workspace), str(workspace))
         return Plan(command, env, workspace, [report_end], report, -1, user, True, nproc)
