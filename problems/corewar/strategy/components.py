@@ -147,7 +147,10 @@ def _imp(v: Mapping[str, int], p: str, next_label: str, frame: Frame) -> list[st
 
 def _paper(v: Mapping[str, int], p: str, next_label: str, frame: Frame) -> list[str]:
     spawn = [f"{p}start  spl.b  1, #0"] + ["         spl.b  1, #0"] * (v["procs"] - 1)
-    bomb = [f"         mov.i  {p}bomb, >{v['target']}"] if v["bomb"] < len(BOMBS) else []
+    modes = BOMB_MODES[v.get("mode", 0)], BOMB_MODES[(v.get("mode", 0) + 1) % len(BOMB_MODES)]
+    targets = (v["target"], v.get("target2", v["target"]))[: v.get("bombs", 1)]
+    bomb = [f"         mov.i  {p}bomb, {m}{t}" for m, t in zip(modes, targets, strict=False)]
+    bomb = bomb if v["bomb"] < len(BOMBS) else []
     second = (
         [f"         spl.b  @0, {v['dest2']}", "         mov.i  }-1, >-1"] if v["stages"] > 1 else []
     )
@@ -160,6 +163,11 @@ def _paper(v: Mapping[str, int], p: str, next_label: str, frame: Frame) -> list[
         f"         jmp    {p}silk",
         f"{p}bomb   {BOMBS[min(v['bomb'], len(BOMBS) - 1)]}",
     ]
+
+
+BOMB_MODES = (">", "}", "<", "{")
+"""How a paper's bombing line walks its pointer, by choice index (the second bombing
+line, when there is one, takes the next mode)."""
 
 
 IMP_POINTS = (3, 7)
@@ -183,6 +191,68 @@ def _qscan(v: Mapping[str, int], p: str, next_label: str, frame: Frame) -> list[
         f"{p}hit    mov.i  {p}bomb, >{p}tptr",
         *[f"         mov.i  {p}bomb, >{p}tptr"] * (v["burst"] - 1),
         f"         jmp    {next_label}",
+    ]
+
+
+CLEAR_LOOPS = ("djn.f  {p}loop, >{p}ptr", "djn.f  {p}loop, <{stream}", "jmp    {p}loop")
+"""How a d-clear's loop ends, by choice index: a ``djn`` that also decrements the cell
+after each bomb (two cells a loop), a ``djn`` whose decrement stream runs backwards from
+``stream`` (elsewhere in core), or a plain jump."""
+
+
+def _dclear_lines(v: Mapping[str, int], p: str, ptr: str) -> tuple[list[str], list[str]]:
+    """The loop and the bombs of a two-pass d-clear driven by the B-field of ``ptr``.
+
+    ``{p}sel`` (placed before ``ptr``) points at the bomb being laid. The first pass lays
+    ``spl #0`` (a stun; skipped when ``stun`` is 0) and its last write, onto ``sel``, turns
+    ``sel`` to the ``dat`` bombs; every bomb's B-field is the distance from ``sel`` to the
+    last bomb, so when the clear comes round and writes onto ``ptr`` the pointer starts
+    over just past the warrior's code, and the clear never ends. Two ``dat`` bombs side
+    by side keep ``sel`` on a ``dat`` when a decrement hits it too.
+    """
+    loop = CLEAR_LOOPS[v["loop"]].format(p=p, stream=v["stream"])
+    writes = [f"{p}loop   mov.i  @{p}sel, >{ptr}"]
+    writes += [f"         mov.i  @{p}sel, >{ptr}"] * (v["writes"] - 1)
+    bombs = [
+        f"{p}sbomb  spl.b  #{p}last-{p}sel, #{p}last-{p}sel",
+        f"{p}dbomb  dat.f  #{p}last-{p}sel, #{p}last-{p}sel",
+        f"{p}last   dat.f  #{p}last-{p}sel, #{p}last-{p}sel",
+    ]
+    return [*writes, f"         {loop}"], bombs
+
+
+def _dclear(v: Mapping[str, int], p: str, next_label: str, frame: Frame) -> list[str]:
+    loop, bombs = _dclear_lines(v, p, f"{p}ptr")
+    first_bomb = f"{p}sbomb" if v["stun"] else f"{p}dbomb"
+    # the pointer starts past the clear's own code (lines 0..len-1 from sel; ptr is line 1)
+    first = len(loop) + len(bombs) + v["first"]
+    return [
+        f"{p}sel    dat.f  #0, #{first_bomb}-{p}sel",
+        f"{p}ptr    dat.f  #0, #{first}",
+        f"{p}start  spl.b  #0, #0",
+        *loop,
+        *bombs,
+    ]
+
+
+def _oneshot(v: Mapping[str, int], p: str, next_label: str, frame: Frame) -> list[str]:
+    """Scan two cells a gap apart each step until they differ (or the passes run out),
+    then d-clear the core starting at the cell found."""
+    first, second = v["first"], v["first"] + v["gap"]
+    passes = frame.self_hit(3, (first, second), v["step"]) - 1 + v["slack"]
+    loop, bombs = _dclear_lines(v, p, f"{p}ptr")
+    first_bomb = f"{p}sbomb" if v["stun"] else f"{p}dbomb"
+    return [
+        f"{p}sel    dat.f  #0, #{first_bomb}-{p}sel",
+        f"{p}inc    dat.f  #{v['step']}, #{v['step']}",
+        f"{p}start  add.f  {p}inc, {p}ptr",
+        f"{p}ptr    sne.i  {first}, {second}",
+        f"         djn.b  {p}start, #{max(1, passes)}",
+        f"         mov.ab {p}ptr, {p}ptr",
+        *([f"         sub.b  #{v['back']}, {p}ptr"] if v["back"] else []),
+        "         spl.b  #0, #0",
+        *loop,
+        *bombs,
     ]
 
 
@@ -257,6 +327,9 @@ _add(
             Param("stages", "count", 1, 2),
             Param("target", "offset", 100, 7900),
             Param("bomb", "choice", 0, 4),
+            Param("bombs", "count", 1, 2),
+            Param("mode", "choice", 0, 3),
+            Param("target2", "offset", 100, 7900),
         ),
         _paper,
         "paper: a replicator that copies itself with all its processes and splits into the copy",
@@ -276,5 +349,39 @@ _add(
         ),
         _qscan,
         "quick scan: looks at a few far cells at once and bombs what it finds, then starts",
+    )
+)
+_add(
+    Component(
+        "dclear",
+        ("finisher", "main"),
+        (
+            Param("first", "offset", 0, 60),
+            Param("stun", "choice", 0, 1),
+            Param("writes", "count", 1, 2),
+            Param("loop", "choice", 0, 2),
+            Param("stream", "offset", -4000, 4000),
+        ),
+        _dclear,
+        "d-clear: a stun pass of spl bombs, then dat bombs over and over, never hitting itself",
+    )
+)
+_add(
+    Component(
+        "oneshot",
+        ("main",),
+        (
+            Param("step", "step", moduli=(1, 2, 4, 5, 8, 10, 16)),
+            Param("first", "offset", 4, 400),
+            Param("gap", "offset", 1, 4000),
+            Param("slack", "count", -100, 0),
+            Param("back", "count", 0, 20),
+            Param("stun", "choice", 0, 1),
+            Param("writes", "count", 1, 2),
+            Param("loop", "choice", 0, 2),
+            Param("stream", "offset", -4000, 4000),
+        ),
+        _oneshot,
+        "one-shot: scans until it sees something, then d-clears the core from there",
     )
 )

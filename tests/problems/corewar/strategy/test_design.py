@@ -93,3 +93,69 @@ def test_quick_scan_finds_and_bombs_a_warrior_at_a_probed_cell():
     # probe 1 looks at its line (4) + 3000 = 3004 and 3008: put the sitter at 3008
     quick = battle([warrior, sitter], settings, 3008 - 100, observe=True)
     assert not quick.alive[0, 1] and quick.observations[0, 1, 3] < 40
+
+
+DCLEAR = {"first": 4, "stun": 1, "writes": 1, "loop": 0, "stream": 100}
+ONESHOT = {
+    "step": 3364,
+    "first": 100,
+    "gap": 1682,
+    "slack": 0,
+    "back": 0,
+    "stun": 1,
+    "writes": 1,
+    "loop": 0,
+    "stream": 100,
+}
+
+
+@pytest.mark.parametrize("stun", [0, 1])
+@pytest.mark.parametrize(("writes", "loop"), [(1, 0), (2, 0), (1, 2), (2, 2)])
+def test_d_clear_wipes_the_whole_core_over_and_over_without_hitting_itself(stun, writes, loop):
+    clear = ("finisher", "dclear", {**DCLEAR, "stun": stun, "writes": writes, "loop": loop})
+    source = design(STONE, clear).source(8000)
+    result = alone(source)
+    _, _, written, died = result.observations[0, 0]
+    assert died == -1 and written >= 7990
+
+
+def test_d_clear_stuns_with_spl_then_kills_with_dat():
+    from problems.corewar.mars_reference import Mars
+
+    source = design(("main", "dclear", {**DCLEAR, "loop": 2})).source(8000)
+    opcodes = []
+    for cycles in (6000, 30000):
+        settings = Settings(rounds=1, warriors=1, cycles=cycles)
+        mars = Mars([assemble(source, settings)], settings)
+        mars.round([0], 0)
+        opcodes.append([cell[0] for cell in mars.last_core.cells[1000:7000]])
+    spl, dat = assemble(" spl 0\n dat 0\n", Settings()).code[:, 0]
+    assert opcodes[0].count(spl) > 1000  # the first pass lays spl bombs
+    assert opcodes[1].count(dat) > 5000  # later passes lay dat bombs over them
+
+
+def test_one_shot_finds_a_sitting_duck_and_clears_it_away():
+    source = design(("main", "oneshot", ONESHOT)).source(8000)
+    settings = Settings(rounds=1)
+    warrior = assemble(source, settings)
+    sitter = assemble(";redcode\n jmp 0\n", settings)
+    for position in (900, 2500, 4321, 6100):
+        result = battle([warrior, sitter], settings, position - 100, observe=True)
+        assert result.alive[0, 0] and not result.alive[0, 1]
+
+
+def test_one_shot_alone_survives_and_clears_the_core():
+    for stun in (0, 1):
+        result = alone(design(("main", "oneshot", {**ONESHOT, "stun": stun})).source(8000))
+        _, _, written, died = result.observations[0, 0]
+        assert died == -1 and written >= 7990
+
+
+def test_paper_with_two_bombing_lines_survives_and_spreads():
+    for mode, target2 in ((0, 1234), (1, 3000)):
+        values = {**PAPER[2], "stages": 2, "bombs": 2, "mode": mode, "target2": target2}
+        source = design(("main", "paper", values)).source(8000)
+        assert source.count("mov.i  mbomb,") == 2
+        result = alone(source)
+        _, processes, written, died = result.observations[0, 0]
+        assert died == -1 and processes >= 8 and written > 4000
