@@ -145,8 +145,9 @@ def test_one_shot_finds_a_sitting_duck_and_clears_it_away():
 
 
 def test_one_shot_alone_survives_and_clears_the_core():
-    for stun in (0, 1):
-        result = alone(design(("main", "oneshot", {**ONESHOT, "stun": stun})).source(8000))
+    for stun, loop, stream in ((0, 0, 100), (1, 0, 100), (1, 1, -1045), (1, 2, 100)):
+        values = {**ONESHOT, "stun": stun, "loop": loop, "stream": stream}
+        result = alone(design(("main", "oneshot", values)).source(8000))
         _, _, written, died = result.observations[0, 0]
         assert died == -1 and written >= 7990
 
