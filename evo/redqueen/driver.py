@@ -218,7 +218,7 @@ class RedQueen:
             "vs_history": vs_history,
             "evaluations": run.store.evaluation_count(),
             "stop_reason": reason,
-            "lineage": run.store.lineage(champion.id),
+            "lineage": self._lineage(index, run.store, champion.id),
             "carried": [m.candidate.genome for m in run.best_first() if m.evaluation.ok][
                 : self.settings.carry_over
             ],
@@ -236,6 +236,23 @@ class RedQueen:
         path.write_text(text)
         record["file"] = str(path.relative_to(self.run_dir))
         return record
+
+    def _lineage(self, index: int, store: Store, candidate_id: str) -> list[dict[str, Any]]:
+        """The champion's line of first parents, followed back through earlier rounds
+        while it starts from a genome carried over (ids are content hashes, so a carried
+        genome has the same id in the round it came from); each entry names its round."""
+        chain = [{**x, "round": index} for x in store.lineage(candidate_id)]
+        while index > 0 and chain and chain[-1]["operator"] == "seed":
+            index -= 1
+            earlier = Store.in_dir(round_dir(self.run_dir, index))
+            try:
+                before = earlier.lineage(chain[-1]["id"])
+            finally:
+                earlier.close()
+            if not before:
+                break
+            chain = chain[:-1] + [{**x, "round": index} for x in before]
+        return chain
 
     def _generality_of(self, genome: Genome) -> dict[str, Any] | None:
         settings = self.settings

@@ -52,18 +52,26 @@ def edited(name: str) -> str:
 
 
 def lineage_text(lineage: Sequence[Mapping[str, Any]]) -> str:
-    """The operators from the seed to the champion, oldest first, runs counted:
-    ``template@0 > tune x3 > swap > mutation x2 (7 steps, from 1a2b3c4d)``."""
+    """The operators from the seed to the champion, oldest first, runs counted, by Red
+    Queen round where the entries name one:
+    ``round 0: seed@0 > template > tune x3 | round 1: swap > mutation x2 (9 steps, from 1a2b3c4d)``.
+    """
     if not lineage:
         return "seed"
-    chain = [str(x["operator"]) for x in reversed(lineage)]
-    origin = lineage[-1]
-    parts = []
-    for operator, run in groupby(chain):
-        count = len(list(run))
-        parts.append(operator + (f" x{count}" if count > 1 else ""))
-    parts[0] = f"{chain[0]}@{origin['generation']}" + parts[0][len(chain[0]) :]
-    return f"{' > '.join(parts)} ({len(chain)} steps, from {str(origin['id'])[:8]})"
+    steps = list(reversed(lineage))
+    origin = steps[0]
+    groups = []
+    for round_, in_round in groupby(steps, key=lambda x: x.get("round")):
+        parts = []
+        for operator, run in groupby(str(x["operator"]) for x in in_round):
+            count = len(list(run))
+            parts.append(operator + (f" x{count}" if count > 1 else ""))
+        if not groups:
+            parts[0] = parts[0].replace(
+                str(origin["operator"]), f"{origin['operator']}@{origin['generation']}", 1
+            )
+        groups.append((f"round {round_}: " if round_ is not None else "") + " > ".join(parts))
+    return f"{' | '.join(groups)} ({len(steps)} steps, from {str(origin['id'])[:8]})"
 
 
 def render(genome: str, info: Mapping[str, Any]) -> str:

@@ -44,6 +44,9 @@ def test_rounds_face_earlier_champions_and_resume_extends(tmp_path, evo_cli):
         )
         assert params["problem"]["params"]["opponents"] == [[1.0, 0.0, 0.0]] + earlier
         assert r["lineage"][0]["id"] == r["champion"] and r["lineage"][-1]["operator"] == "seed"
+        # carried genomes are followed back: the line ends in round 0 unless it starts afresh
+        rounds_seen = [x["round"] for x in r["lineage"]]
+        assert rounds_seen == sorted(rounds_seen, reverse=True) and rounds_seen[0] == r["round"]
         assert r["generality"]["status"] == "ok"
         saved = json.loads((run_dir / r["file"]).read_text())
         assert saved["genome"] == r["genome"]

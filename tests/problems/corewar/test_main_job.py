@@ -34,6 +34,9 @@ def test_red_queen_main_job_end_to_end(tmp_path, evo_cli):
     with sqlite3.connect(run_dir / "run.sqlite") as db:
         rounds = json.loads(db.execute("SELECT value FROM meta WHERE key='rounds'").fetchone()[0])
     assert len(rounds[1]["vs_history"]) == 1 and rounds[1]["generality"]["status"] == "ok"
+    # a round starts from genomes carried over, so its champion's line goes back to round 0
+    assert rounds[1]["lineage"][0]["round"] == 1 and rounds[1]["lineage"][-1]["round"] == 0
+    assert "round 0: seed@0" in (run_dir / "champions" / "round-01.red").read_text()
     with sqlite3.connect(run_dir / "round-01" / "run.sqlite") as db:
         assert db.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0] == 50
     battle = evo_cli(
