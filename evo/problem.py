@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -14,7 +14,6 @@ from evo.records import Evaluation, Genome, Objective, Status
 if TYPE_CHECKING:
     from evo.selection.base import Member
     from evo.store import Store
-    from evo.variation.base import Operator
 
 
 class Problem:
@@ -57,9 +56,10 @@ class Problem:
         """Classical crossover of two parents. Optional."""
         raise NotImplementedError
 
-    def operators(self) -> Mapping[str, type[Operator]]:
+    def operators(self) -> Mapping[str, Callable[[], Any]]:
         """Operators of this problem's own, by the name a config gives them in
-        ``variation.operators`` (e.g. strategy-aware edits). Optional."""
+        ``variation.operators`` (e.g. strategy-aware edits): each a factory of an
+        ``evo.variation.Operator``. Optional."""
         return {}
 
     def match(self, a: Genome, b: Genome) -> float:

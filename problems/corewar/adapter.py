@@ -398,3 +398,10 @@ class CoreWar(Problem):
     def finish(self, run_dir: Path, population: Sequence[Any], store: Any) -> list[str]:
         """Crown and write the champion (``champions.crown``)."""
         return champions.crown(self, Path(run_dir), population, store)
+
+    @classmethod
+    def figures(cls, store: Any, out_dir: Path) -> list[Path]:
+        """``heldout.png`` for runs trained on a hill's training part."""
+        from problems.corewar.figures import heldout_figure
+
+        return heldout_figure(store, out_dir)

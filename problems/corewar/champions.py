@@ -14,15 +14,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
 
 from problems.corewar.gauntlet import Gauntlet
 from problems.corewar.redcode import Settings, Warrior
 
 if TYPE_CHECKING:
+    from evo.records import Evaluation
     from evo.selection.base import Member
     from evo.store import Store
-    from problems.corewar.adapter import CoreWar
 
 CONTENDERS = 5
 """Best members of the final population that are replayed to choose the champion."""
@@ -116,7 +118,27 @@ def replay(
     return [Replayed(g, o.score, o.standard_error) for g, o in ranked]
 
 
-def crown(problem: CoreWar, run_dir: Path, population: Sequence[Member], store: Store) -> list[str]:
+class Crowning(Protocol):
+    """What crowning needs of the Core War problem."""
+
+    params: dict[str, Any]
+    settings: Settings
+    scoring: str
+    placement_seed: int
+
+    @property
+    def gauntlet(self) -> Gauntlet: ...
+
+    def assemble(self, genome: str) -> Warrior: ...
+
+    def evaluate(self, genome: str) -> Evaluation: ...
+
+    def polish(self, genome: str) -> str: ...
+
+
+def crown(
+    problem: Crowning, run_dir: Path, population: Sequence[Member], store: Store
+) -> list[str]:
     """Choose, polish and write the champion of a finished run; returns summary lines.
 
     Writes ``champions/champion.red`` and the contenders as ``champions/rank*.red``, and
@@ -161,8 +183,14 @@ def crown(problem: CoreWar, run_dir: Path, population: Sequence[Member], store: 
     return lines + _heldout_report(problem, polished, store)
 
 
-def _heldout_report(problem: CoreWar, genome: str, store: Store) -> list[str]:
-    """The champion and the dwarf on the held-out part, when the run trained on ``train``."""
+CHECKPOINTS = 8
+"""Points of a run at which its best-so-far warrior is measured on the held-out part."""
+
+
+def _heldout_report(problem: Crowning, genome: str, store: Store) -> list[str]:
+    """When the run trained on the ``train`` part of a hill: the champion, the run's
+    best-so-far warrior at ``CHECKPOINTS`` points (the first being the best seed) and the
+    dwarf, measured on the held-out part and recorded as meta ``heldout``."""
     from problems.corewar.heldout import HeldOut
     from problems.corewar.opponents import seed_source
 
@@ -170,18 +198,46 @@ def _heldout_report(problem: CoreWar, genome: str, store: Store) -> list[str]:
     if problem.params["opponents_split"] != "train" or not directory:
         return []
     heldout = HeldOut.of(directory, problem.settings)
-    dwarf = problem.assemble(seed_source("dwarf"))
-    champion, reference = heldout.play([problem.assemble(genome), dwarf])
+    checkpoints = best_so_far(store, CHECKPOINTS)
+    genomes = [genome, seed_source("dwarf")] + [g for _, g in checkpoints]
+    outcomes = heldout.play([problem.assemble(g) for g in genomes])
+    measured = [{"score": o.score, "se": o.standard_error} for o in outcomes]
+    curve = [
+        {"evaluations": count, **result}
+        for (count, _), result in zip(checkpoints, measured[2:], strict=True)
+    ]
     store.set_meta(
         "heldout",
         {
             "measure": heldout.describe(),
-            "champion": {"score": champion.score, "se": champion.standard_error},
-            "dwarf": {"score": reference.score, "se": reference.standard_error},
+            "champion": measured[0],
+            "dwarf": measured[1],
+            "curve": curve,
         },
     )
+    champion, dwarf, seed = measured[0], measured[1], measured[2]
     return [
         f"held-out ({heldout.describe()}, never used for selection): champion "
-        f"{champion.score:.3f} +- {champion.standard_error:.3f}, the dwarf "
-        f"{reference.score:.3f} +- {reference.standard_error:.3f}"
+        f"{champion['score']:.3f} +- {champion['se']:.3f}; best seed {seed['score']:.3f}; "
+        f"the dwarf {dwarf['score']:.3f} (plots/heldout.png)"
     ]
+
+
+def best_so_far(store: Store, points: int) -> list[tuple[int, str]]:
+    """``(evaluations, genome)`` of the best-scoring warrior evaluated so far, at the end
+    of the seeds and at ``points - 1`` evenly spaced counts of evaluations after them."""
+    import polars as pl
+
+    from evo.export import evaluations
+
+    frame = evaluations(store).filter(pl.col("status") == "ok").sort("seq")
+    genomes = store.candidates()
+    seeds = sum(1 for c in genomes.values() if c.operator == "seed")
+    total = frame.height
+    spaced = np.linspace(seeds, total, points).astype(int)[1:].tolist()
+    counts = sorted({min(total, seeds), *spaced})
+    out = []
+    for count in counts:
+        best = frame.head(max(count, 1)).sort("score", descending=True).row(0, named=True)
+        out.append((count, genomes[best["candidate_id"]].genome))
+    return out

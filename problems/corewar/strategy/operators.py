@@ -8,14 +8,14 @@ instruction by instruction) is varied on its code instead. Every child assembles
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from evo.records import Genome
 from evo.selection.base import Member
 from evo.variation.base import Operator, VariationContext
-from problems.corewar.redcode import A_VALUE, B_VALUE, IMMEDIATE, Warrior
+from problems.corewar.redcode import A_VALUE, B_VALUE, IMMEDIATE, Settings, Warrior
 from problems.corewar.strategy.design import (
     ROLE_ORDER,
     Design,
@@ -26,8 +26,20 @@ from problems.corewar.strategy.design import (
 )
 from problems.corewar.strategy.params import Param
 
-if TYPE_CHECKING:
-    from problems.corewar.adapter import CoreWar
+
+class CoreWarLike(Protocol):
+    """What these operators need of the Core War problem."""
+
+    settings: Settings
+
+    def assemble(self, genome: str) -> Warrior: ...
+
+    def canonical(self, warrior: Warrior, parent: str | None = None) -> str: ...
+
+    def crossover(self, a: str, b: str, rng: np.random.Generator) -> str: ...
+
+    def render_design(self, design: Design) -> str: ...
+
 
 TUNE_VARIANTS = 4
 """Children of one ``tune``: values of one constant tried side by side."""
@@ -43,7 +55,7 @@ def design_of(genome: Genome) -> Design | None:
         return None
 
 
-def _problem(context: VariationContext) -> CoreWar:
+def _problem(context: VariationContext) -> CoreWarLike:
     return context.problem  # type: ignore[return-value]
 
 
@@ -80,7 +92,7 @@ class Tune(Operator):
         return [problem.render_design(design.with_value(part.role, param.name, v)) for v in values]
 
 
-def _tune_code(problem: CoreWar, genome: str, rng: np.random.Generator) -> list[Genome]:
+def _tune_code(problem: CoreWarLike, genome: str, rng: np.random.Generator) -> list[Genome]:
     """Variants of one number of the code: good steps for a large one, small moves and a
     few jumps for any."""
     warrior = problem.assemble(genome)
@@ -149,7 +161,7 @@ class Compose(Operator):
         return _rendered(problem, [child])
 
 
-def _rendered(problem: CoreWar, designs: Sequence[Design]) -> list[Genome]:
+def _rendered(problem: CoreWarLike, designs: Sequence[Design]) -> list[Genome]:
     """The genomes of the designs that fit in the problem's maximum length."""
     settings = problem.settings
     return [

@@ -255,3 +255,8 @@ def test_a_run_on_the_training_hill_crowns_a_champion_and_measures_it_held_out(t
         row = db.execute("SELECT value FROM meta WHERE key='heldout'").fetchone()
     heldout = json.loads(row[0])
     assert 0 <= heldout["champion"]["score"] <= 1 and heldout["dwarf"]["se"] > 0
+    curve = heldout["curve"]
+    assert 2 <= len(curve) <= 8 and curve[0]["evaluations"] == 10  # the seeds, then onwards
+    assert [c["evaluations"] for c in curve] == sorted(c["evaluations"] for c in curve)
+    assert curve[-1]["evaluations"] == 30
+    assert (run_dir / "plots" / "heldout.png").stat().st_size > 10_000
