@@ -35,3 +35,27 @@ def test_not_a_run(tmp_path):
     sqlite3.connect(other / "run.sqlite").execute("CREATE TABLE t (x)")
     with pytest.raises(RunDirError, match="not an evo run database"):
         Store.in_dir(other)
+
+
+def test_writes_from_two_threads_are_all_kept(tmp_path):
+    """The model client records calls from its own thread while the engine records
+    rejections from the main one: no write may fail or be lost."""
+    import threading
+
+    store = Store.in_dir(tmp_path, create=True)
+    errors = []
+
+    def write(name):
+        try:
+            for i in range(300):
+                store.record_llm_call(model=name, status="ok", cost=0.0, latency=0.0, attempt=i)
+        except Exception as exc:  # pragma: no cover - the failure being tested for
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(f"m{k}",)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert store.llm_totals()[0] == 900
