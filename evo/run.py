@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import fnmatch
 import json
 import time
 from collections.abc import Callable
@@ -68,23 +69,20 @@ class Run:
 
     @classmethod
     def resume(cls, run_dir: Path, overrides: list[str] | None = None) -> Run:
-        """Reopen the run in ``run_dir``; ``budget.*`` overrides may extend it."""
+        """Reopen the run in ``run_dir``; ``budget.*`` and ``llm.budget.*`` overrides may
+        extend it. A refused resume (the run in use, a bad override) changes nothing."""
         run_dir = Path(run_dir)
-        store = Store.in_dir(run_dir)
-        data = store.meta("config")
-        if data is None:
-            raise RunDirError(f"{run_dir}: the store holds no config; not a complete run")
-        for text in overrides or []:
-            if not text.startswith("budget."):
-                raise ConfigError(f"--set {text!r}: only budget.* can change when resuming")
-        config = validate(apply_overrides(data, list(overrides or [])), f"{run_dir}/{DB_NAME}")
-        if overrides:
-            store.set_meta("config", config.model_dump(mode="json"))
-            (run_dir / "config.yaml").write_text(dump_config(config))
-        problem = registry.create(config.problem.name, config.problem.params)
-        check_model_keys(config)
-        lock = lock_run_dir(run_dir)
-        return cls._open(run_dir, config, store, problem, lock)
+        store, lock, config = reopen_run_dir(run_dir, overrides or [], RESUMABLE)
+        try:
+            problem = registry.create(config.problem.name, config.problem.params)
+            check_model_keys(config)
+            if overrides:
+                save_config(run_dir, store, config)
+            return cls._open(run_dir, config, store, problem, lock)
+        except BaseException:
+            store.close()
+            lock.close()
+            raise
 
     @classmethod
     def _open(
@@ -145,6 +143,43 @@ def new_run_dir(config: ExperimentConfig, run_dir: Path | None) -> tuple[Path, S
     store.set_meta("status", "running")
     (run_dir / "config.yaml").write_text(dump_config(config))
     return run_dir, store, lock
+
+
+RESUMABLE = ("budget.*", "llm.budget.*")
+"""What ``--set`` may change when a run resumes: its budgets."""
+
+
+def reopen_run_dir(
+    run_dir: Path, overrides: list[str], allowed: tuple[str, ...]
+) -> tuple[Store, Any, ExperimentConfig]:
+    """Lock the run in ``run_dir`` and read its config with ``overrides`` applied (each
+    must match one of the ``allowed`` patterns). Nothing is written; on refusal nothing is
+    left open."""
+    store = Store.in_dir(run_dir)
+    lock = None
+    try:
+        lock = lock_run_dir(run_dir)
+        data = store.meta("config")
+        if data is None:
+            raise RunDirError(f"{run_dir}: the store holds no config; not a complete run")
+        for text in overrides:
+            key = text.split("=", 1)[0]
+            if not any(fnmatch.fnmatchcase(key, pattern) for pattern in allowed):
+                raise ConfigError(
+                    f"--set {text!r}: only {', '.join(allowed)} can change when resuming"
+                )
+        return store, lock, validate(apply_overrides(data, overrides), f"{run_dir}/{DB_NAME}")
+    except BaseException:
+        store.close()
+        if lock is not None:
+            lock.close()
+        raise
+
+
+def save_config(run_dir: Path, store: Store, config: ExperimentConfig) -> None:
+    """Record a resumed run's changed config in its store and its ``config.yaml``."""
+    store.set_meta("config", config.model_dump(mode="json"))
+    (run_dir / "config.yaml").write_text(dump_config(config))
 
 
 def check_model_keys(config: ExperimentConfig) -> None:

@@ -276,8 +276,9 @@ class Store:
         return [Match(a, b, outcome, generation) for a, b, outcome, generation in rows]
 
     # model calls and lessons -----------------------------------------------
-    def record_llm_call(self, **row: Any) -> None:
-        """Commit one model call (one attempt): model, operator, tokens, cost, status..."""
+    def record_llm_call(self, **row: Any) -> int:
+        """Commit one model call (one attempt): model, operator, tokens, cost, status...;
+        returns its row id."""
         columns = ("time", "model", "operator", "candidate_id", "prompt_tokens",
                    "completion_tokens", "cost", "latency", "status", "error", "generation",
                    "attempt")  # fmt: skip
@@ -285,7 +286,19 @@ class Store:
         values[0] = values[0] or time.time()
         marks = ", ".join("?" * len(columns))
         with self.transaction() as db:
-            db.execute(f"INSERT INTO llm_calls ({', '.join(columns)}) VALUES ({marks})", values)
+            cursor = db.execute(
+                f"INSERT INTO llm_calls ({', '.join(columns)}) VALUES ({marks})", values
+            )
+        return int(cursor.lastrowid or 0)
+
+    def reject_llm_call(self, call_id: int, reason: str) -> None:
+        """Mark an answered call's answer as rejected, with the reason (the same row: a
+        call is counted once)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE llm_calls SET status = 'rejected', error = ? WHERE id = ?",
+                (reason, call_id),
+            )
 
     def llm_totals(self) -> tuple[int, float]:
         """Calls made and dollars spent so far."""

@@ -50,6 +50,8 @@ class Completion:
     prompt_tokens: int
     completion_tokens: int
     cost: float
+    call_id: int = 0
+    """The call's row in the store's ``llm_calls``."""
 
 
 def _import_litellm() -> Any:
@@ -271,7 +273,7 @@ class LLMClient:
         choice = response.choices[0]
         text = choice.message.content or ""
         finish = choice.finish_reason or "stop"
-        self.store.record_llm_call(
+        call_id = self.store.record_llm_call(
             **row,
             latency=latency,
             status="ok",
@@ -279,23 +281,12 @@ class LLMClient:
             prompt_tokens=prompt,
             completion_tokens=completion,
         )
-        return Completion(text, finish, model.name, prompt, completion, cost)
+        return Completion(text, finish, model.name, prompt, completion, cost, call_id)
 
-    def record_rejection(
-        self, operator: str, candidate: str | None, generation: int, model: str, reason: str
-    ) -> None:
-        """Note in the store that an answer was rejected (no tokens: the call is already
-        counted)."""
-        self.store.record_llm_call(
-            model=model,
-            operator=operator,
-            candidate_id=candidate,
-            generation=generation,
-            status="rejected",
-            error=reason,
-            cost=0.0,
-            latency=0.0,
-        )
+    def record_rejection(self, answer: Completion, reason: str) -> None:
+        """Mark ``answer``'s call as rejected, with the reason (its row, not a new one:
+        the call is counted once)."""
+        self.store.reject_llm_call(answer.call_id, reason)
 
     def close(self) -> None:
         """Cancel what litellm left running on the background loop, then stop it."""

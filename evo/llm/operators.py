@@ -130,9 +130,7 @@ class LLMOperator(Operator):
         parents: Sequence[Member],
         context: VariationContext,
     ) -> list[Genome]:
-        self.client(context).record_rejection(
-            self.name, parents[0].id, context.generation, answer.model, reason
-        )
+        self.client(context).record_rejection(answer, reason)
         return []
 
 

@@ -18,13 +18,19 @@ from typing import Any
 import numpy as np
 
 from evo import registry
-from evo.config import ExperimentConfig, dump_config, validate
-from evo.config.loading import apply_overrides
+from evo.config import ExperimentConfig, validate
 from evo.engine import GenerationSummary
 from evo.errors import ConfigError, RunDirError
 from evo.problem import Problem, coerce_evaluation, implements
 from evo.records import Evaluation, Genome, canonical_json
-from evo.run import Run, check_model_keys, lock_run_dir, new_run_dir
+from evo.run import (
+    RESUMABLE,
+    Run,
+    check_model_keys,
+    new_run_dir,
+    reopen_run_dir,
+    save_config,
+)
 from evo.selection import Member
 from evo.store import DB_NAME, Store
 
@@ -109,19 +115,15 @@ class RedQueen:
 
     @classmethod
     def resume(cls, run_dir: Path, overrides: list[str] | None = None) -> RedQueen:
-        """Reopen a Red Queen run; ``red_queen.rounds`` and ``budget.*`` may be raised."""
-        store = Store.in_dir(run_dir)
-        for text in overrides or []:
-            if not text.startswith(("budget.", "red_queen.rounds")):
-                raise ConfigError(
-                    f"--set {text!r}: only budget.* and red_queen.rounds can change when resuming"
-                )
-        data = apply_overrides(store.meta("config"), list(overrides or []))
-        config = validate(data, f"{run_dir}/{DB_NAME}")
+        """Reopen a Red Queen run; ``red_queen.rounds`` and the budgets may be raised. A
+        refused resume changes nothing."""
+        run_dir = Path(run_dir)
+        store, lock, config = reopen_run_dir(
+            run_dir, overrides or [], (*RESUMABLE, "red_queen.rounds")
+        )
         if overrides:
-            store.set_meta("config", config.model_dump(mode="json"))
-            (Path(run_dir) / "config.yaml").write_text(dump_config(config))
-        return cls(Path(run_dir), config, store, lock_run_dir(Path(run_dir)))
+            save_config(run_dir, store, config)
+        return cls(run_dir, config, store, lock)
 
     def rounds(self) -> list[dict[str, Any]]:
         """Records of the finished rounds."""

@@ -125,9 +125,33 @@ def test_a_run_directory_is_never_overwritten(evo_cli, experiment, tmp_path):
     assert evo_cli("run", str(experiment), "--run-dir", str(run_dir), "-q").returncode == 0
     message = bad(evo_cli("run", str(experiment), "--run-dir", str(run_dir), "-q"))
     assert "already holds a run" in message
-    assert "only budget.* can change" in bad(
+    assert "only budget.*, llm.budget.* can change" in bad(
         evo_cli("resume", str(run_dir), "--set", "population.size=3")
     )
+
+
+def test_a_refused_resume_changes_nothing(evo_cli, experiment, tmp_path):
+    """A resume refused because the run is in use writes neither the stored config nor
+    config.yaml (the next resume would silently use them)."""
+    import fcntl
+    import sqlite3
+
+    run_dir = tmp_path / "run"
+    assert evo_cli("run", str(experiment), "--run-dir", str(run_dir), "-q").returncode == 0
+
+    def stored():
+        with sqlite3.connect(run_dir / "run.sqlite") as db:
+            return db.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()[0]
+
+    before = (stored(), (run_dir / "config.yaml").read_text())
+    with open(run_dir / ".lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        message = bad(evo_cli("resume", str(run_dir), "--set", "budget.evaluations=400"))
+    assert "in use by another evo process" in message
+    assert (stored(), (run_dir / "config.yaml").read_text()) == before
+    resumed = evo_cli("resume", str(run_dir), "--set", "budget.evaluations=400", "-q")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "evaluations: 400" in (run_dir / "config.yaml").read_text()
 
 
 def test_zdt1_experiment_reaches_five_percent_of_the_true_front(evo_cli, tmp_path):

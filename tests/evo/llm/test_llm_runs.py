@@ -100,12 +100,13 @@ def test_corewar_with_a_model_applies_proposals_and_stops_on_budget(tmp_path, ev
         and made.get("llm_rewrite", 0) + made.get("llm_crossover", 0) > 1
     )
     statuses = table(run, "SELECT status, error FROM llm_calls WHERE status != 'ok'")
-    attempts = table(run, "SELECT COUNT(*) FROM llm_calls WHERE status != 'rejected'")[0][0]
-    assert attempts == 30, statuses  # the budget counts every attempt, and stops at 30
+    rows = table(run, "SELECT COUNT(*) FROM llm_calls")[0][0]
+    # one row per call the server saw (a rejected answer marks its row); stops at 30
+    assert rows == len(server.requests) == 30, statuses
     calls = table(
         run,
         "SELECT COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost)"
-        " FROM llm_calls WHERE status = 'ok'",
+        " FROM llm_calls WHERE status IN ('ok', 'rejected')",
     )[0]
     # a call may time out on a busy machine; every answered one has its tokens and cost
     assert calls[0] >= 24 and calls[1] == calls[0] * 120 and calls[3] > 0, statuses
@@ -209,3 +210,25 @@ def test_circle_packing_with_a_model(tmp_path, evo_cli):
     ]
     assert scores and max(scores) > 2.3  # valid packings came out of the applied edits
     assert "re-verified" in result.stdout
+
+
+def test_a_model_budget_is_raised_on_resume_and_calls_are_counted_once(tmp_path, evo_cli):
+    with ScriptedServer(program_answer) as server:
+        path = run_config(
+            tmp_path,
+            server,
+            "circle_packing.yaml",
+            {"llm_diff": 1},
+            {"evaluations": 400},
+            {"budget": {"calls": 8}},
+        )
+        path.write_text(path.read_text().replace("size: 30", "size: 6"))
+        run = tmp_path / "run"
+        first = evo_cli("run", str(path), "--run-dir", str(run), "-q")
+        assert first.returncode == 0, first.stderr
+        assert "model budget reached: 8 of 8 calls" in first.stdout
+        assert table(run, "SELECT COUNT(*) FROM llm_calls")[0][0] == len(server.requests) == 8
+        again = evo_cli("resume", str(run), "-q", "--set", "llm.budget.calls=14")
+        assert again.returncode == 0, again.stderr
+        assert "model budget reached: 14 of 14 calls" in again.stdout
+        assert table(run, "SELECT COUNT(*) FROM llm_calls")[0][0] == len(server.requests) == 14

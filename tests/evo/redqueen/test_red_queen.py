@@ -102,7 +102,9 @@ def test_a_league_of_each_rounds_best_joins_every_later_round(tmp_path, evo_cli)
         champions = [x["genome"] for x in rounds[: r["round"]]]
         league = [g for x in rounds[: r["round"]] for g in x["league"]]
         with sqlite3.connect(run_dir / f"round-{r['round']:02d}" / "run.sqlite") as db:
-            params = json.loads(db.execute("SELECT value FROM meta WHERE key='config'").fetchone()[0])
+            params = json.loads(
+                db.execute("SELECT value FROM meta WHERE key='config'").fetchone()[0]
+            )
         assert params["problem"]["params"]["opponents"] == [[1.0, 0.0, 0.0]] + champions + league
     seeds = json.loads(
         sqlite3.connect(run_dir / "run.sqlite")
