@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from types import TracebackType
 
 from rich.console import Console
@@ -26,7 +27,8 @@ def expected_evaluations(config: ExperimentConfig) -> int | None:
 
 
 class RunProgress:
-    """Shows generation, evaluations (with rate) and the current bests while a run works."""
+    """Shows generation, evaluations (with rate), the current bests and, with a model, its
+    calls, tokens and dollars (``usage``) while a run works."""
 
     def __init__(
         self,
@@ -34,6 +36,7 @@ class RunProgress:
         done: int,
         console: Console | None = None,
         label: str = "",
+        usage: Callable[[], str] | None = None,
     ) -> None:
         self.console = console or Console(stderr=True)
         self.progress = Progress(
@@ -56,6 +59,7 @@ class RunProgress:
         )
         self.started = time.monotonic()
         self.counted = 0
+        self.usage = usage
 
     def __enter__(self) -> RunProgress:
         self.progress.start()
@@ -78,5 +82,6 @@ class RunProgress:
             self.task,
             description=f"{self.label}gen {summary.generation}",
             completed=summary.evaluations,
-            best=summary_line(summary.stats, summary.hypervolume),
+            best=summary_line(summary.stats, summary.hypervolume)
+            + (f" | {self.usage()}" if self.usage else ""),
         )

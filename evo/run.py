@@ -269,6 +269,10 @@ def summarize(run: Run, reason: str) -> list[str]:
         ).fetchall()
         ranked = ", ".join(f"{cid} {rating:.0f} ({games:.0f} games)" for cid, rating, games in top)
         lines.append(f"top ELO: {ranked}")
+    if run.config.llm is not None:
+        from evo.llm.pricing import usage_line
+
+        lines.append(usage_line(store))
     lines += run.finish_lines
     lines.append(f"run dir: {run.run_dir}")
     return lines

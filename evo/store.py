@@ -300,6 +300,17 @@ class Store:
                 (reason, call_id),
             )
 
+    def llm_usage(self) -> tuple[dict[str, int], int, int, float]:
+        """Calls by status, prompt and completion tokens, and dollars so far."""
+        statuses = dict(
+            self.db.execute("SELECT status, COUNT(*) FROM llm_calls GROUP BY status").fetchall()
+        )
+        prompt, completion, cost = self.db.execute(
+            "SELECT COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0),"
+            " COALESCE(SUM(cost), 0) FROM llm_calls"
+        ).fetchone()
+        return statuses, int(prompt), int(completion), float(cost)
+
     def llm_totals(self) -> tuple[int, float]:
         """Calls made and dollars spent so far."""
         calls, cost = self.db.execute(

@@ -52,7 +52,13 @@ def _execute(run: Any, quiet: bool) -> None:
         if quiet:
             reason = run.execute()
         else:
-            with RunProgress(run.config, run.store.evaluation_count(), err) as progress:
+            usage = None
+            if run.config.llm is not None:
+                from evo.llm.pricing import usage_line
+
+                usage = functools.partial(usage_line, run.store)
+            done = run.store.evaluation_count()
+            with RunProgress(run.config, done, err, usage=usage) as progress:
                 reason = run.execute(progress.evaluation, progress.generation)
         lines = summarize(run, reason)
     except KeyboardInterrupt:

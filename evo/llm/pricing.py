@@ -1,4 +1,5 @@
-"""What a call cost: the config's price table first, then litellm's, else nothing."""
+"""What a call cost (the config's price table first, then litellm's, else nothing), and
+what a run has spent."""
 
 from __future__ import annotations
 
@@ -20,3 +21,14 @@ def call_cost(
         return float(litellm.completion_cost(completion_response=response))
     except Exception:  # litellm raises for models missing from its cost map
         return 0.0
+
+
+def usage_line(store: Any) -> str:
+    """The run's model use so far: calls by outcome, tokens, dollars."""
+    statuses, prompt, completion, cost = store.llm_usage()
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+    calls = sum(statuses.values())
+    return (
+        f"model: {calls} calls ({outcomes or 'none'}); tokens: {prompt} prompt, "
+        f"{completion} completion; cost: ${cost:.4f}"
+    )

@@ -231,4 +231,12 @@ def test_a_model_budget_is_raised_on_resume_and_calls_are_counted_once(tmp_path,
         again = evo_cli("resume", str(run), "-q", "--set", "llm.budget.calls=14")
         assert again.returncode == 0, again.stderr
         assert "model budget reached: 14 of 14 calls" in again.stdout
+        answered = table(run, "SELECT COUNT(*) FROM llm_calls WHERE status IN ('ok', 'rejected')")[
+            0
+        ][0]
+        # 120 prompt and 60 completion tokens an answer, at $1 and $2 per million
+        assert (
+            f"tokens: {120 * answered} prompt, {60 * answered} completion;"
+            f" cost: ${answered * 240e-6:.4f}"
+        ) in again.stdout
         assert table(run, "SELECT COUNT(*) FROM llm_calls")[0][0] == len(server.requests) == 14
