@@ -142,11 +142,11 @@ def cost_curve(
 
 
 def model_usage(ax: Any, calls: pl.DataFrame) -> None:
-    """Calls per model, split by outcome (ok, error, timeout, rejected)."""
+    """Calls per model, split by outcome (ok, rejected, duplicate, error, timeout)."""
     table = calls.group_by(["model", "status"]).len().sort(["model", "status"])
     models = table["model"].unique().sort().to_list()
     bottom = [0] * len(models)
-    for k, status in enumerate(["ok", "rejected", "error", "timeout"]):
+    for k, status in enumerate(["ok", "rejected", "duplicate", "error", "timeout"]):
         part = {
             r["model"]: r["len"]
             for r in table.filter(pl.col("status") == status).iter_rows(named=True)

@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS generations (
 CREATE TABLE IF NOT EXISTS llm_calls (
     id INTEGER PRIMARY KEY, time REAL NOT NULL, model TEXT NOT NULL, operator TEXT,
     candidate_id TEXT, prompt_tokens INTEGER, completion_tokens INTEGER, cost REAL,
-    latency REAL, status TEXT NOT NULL, error TEXT, generation INTEGER, attempt INTEGER);
+    latency REAL, status TEXT NOT NULL, error TEXT, generation INTEGER, attempt INTEGER,
+    child_id TEXT);
 CREATE TABLE IF NOT EXISTS lessons (
     id INTEGER PRIMARY KEY, generation INTEGER NOT NULL, source TEXT NOT NULL,
     text TEXT NOT NULL);
@@ -81,6 +82,14 @@ class Store:
             self.set_meta("schema_version", SCHEMA_VERSION)
         elif self.meta("schema_version") is None:
             raise RunDirError(f"{self.path}: not an evo run database")
+        else:
+            self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Bring a store written by an earlier evo up to this schema (columns added since)."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(llm_calls)")}
+        if "child_id" not in columns:
+            self.db.execute("ALTER TABLE llm_calls ADD COLUMN child_id TEXT")
 
     @classmethod
     def in_dir(cls, run_dir: str | Path, *, create: bool = False) -> Store:
@@ -291,14 +300,22 @@ class Store:
             )
         return int(cursor.lastrowid or 0)
 
-    def reject_llm_call(self, call_id: int, reason: str) -> None:
-        """Mark an answered call's answer as rejected, with the reason (the same row: a
-        call is counted once)."""
+    def settle_llm_call(
+        self, call_id: int, *, child: str | None = None, status: str = "ok", reason: str = ""
+    ) -> None:
+        """Record what an answered call came to, on its own row (a call is counted once):
+        the ``child`` it proposed, or ``rejected`` / ``duplicate`` with the ``reason``."""
         with self.transaction() as db:
             db.execute(
-                "UPDATE llm_calls SET status = 'rejected', error = ? WHERE id = ?",
-                (reason, call_id),
+                "UPDATE llm_calls SET status = ?, error = COALESCE(NULLIF(?, ''), error),"
+                " child_id = ? WHERE id = ?",
+                (status, reason, child, call_id),
             )
+
+    def has_candidate(self, candidate_id: str) -> bool:
+        """Whether ``candidate_id`` was ever proposed in this run."""
+        row = self.db.execute("SELECT 1 FROM candidates WHERE id = ?", (candidate_id,))
+        return row.fetchone() is not None
 
     def llm_usage(self) -> tuple[dict[str, int], int, int, float]:
         """Calls by status, prompt and completion tokens, and dollars so far."""

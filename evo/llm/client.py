@@ -284,9 +284,20 @@ class LLMClient:
         return Completion(text, finish, model.name, prompt, completion, cost, call_id)
 
     def record_rejection(self, answer: Completion, reason: str) -> None:
-        """Mark ``answer``'s call as rejected, with the reason (its row, not a new one:
-        the call is counted once)."""
-        self.store.reject_llm_call(answer.call_id, reason)
+        """Mark ``answer``'s call as rejected, with the reason."""
+        self.store.settle_llm_call(answer.call_id, status="rejected", reason=reason)
+
+    def record_child(self, answer: Completion, child: str) -> bool:
+        """Link ``answer``'s call to the candidate ``child`` it proposed; a child the run
+        has already seen marks the call ``duplicate`` instead (returns False)."""
+        if self.store.has_candidate(child):
+            reason = f"the answer repeats candidate {child}"
+            self.store.settle_llm_call(
+                answer.call_id, child=child, status="duplicate", reason=reason
+            )
+            return False
+        self.store.settle_llm_call(answer.call_id, child=child)
+        return True
 
     def close(self) -> None:
         """Cancel what litellm left running on the background loop, then stop it."""

@@ -15,7 +15,7 @@ from evo.llm import prompts
 from evo.llm.client import BudgetExhausted, Completion, LLMClient, ModelFailure
 from evo.llm.edits import EditError, apply_diff, extract_code, parse_diff
 from evo.problem import Problem
-from evo.records import Genome
+from evo.records import Genome, genome_id
 from evo.selection.base import Member
 from evo.variation.base import Operator, VariationContext, register
 
@@ -120,6 +120,8 @@ class LLMOperator(Operator):
             return await self.rejected(
                 f"unusable genome: {reason}", answer, messages, parents, context
             )
+        if not self.client(context).record_child(answer, genome_id(genome)):
+            return []  # nothing new: the row says which candidate it repeats
         return [genome]
 
     async def rejected(

@@ -59,3 +59,18 @@ def test_writes_from_two_threads_are_all_kept(tmp_path):
         t.join()
     assert not errors
     assert store.llm_totals()[0] == 900
+
+
+def test_a_store_of_an_earlier_evo_gains_the_new_columns(tmp_path):
+    store = Store.in_dir(tmp_path, create=True)
+    store.db.executescript(
+        "DROP TABLE llm_calls; CREATE TABLE llm_calls (id INTEGER PRIMARY KEY, time REAL"
+        " NOT NULL, model TEXT NOT NULL, operator TEXT, candidate_id TEXT, prompt_tokens"
+        " INTEGER, completion_tokens INTEGER, cost REAL, latency REAL, status TEXT NOT NULL,"
+        " error TEXT, generation INTEGER, attempt INTEGER);"
+    )
+    store.close()
+    reopened = Store.in_dir(tmp_path)
+    call = reopened.record_llm_call(model="m", status="ok", cost=0.0, latency=0.0)
+    reopened.settle_llm_call(call, child="abc")
+    assert reopened.db.execute("SELECT child_id FROM llm_calls").fetchall() == [("abc",)]
