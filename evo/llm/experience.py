@@ -119,5 +119,27 @@ class ExperiencePool:
             )
         except (BudgetExhausted, ModelFailure):
             return []
-        lines = [line.strip().lstrip("-* ").strip() for line in answer.text.splitlines()]
-        return [line for line in lines if line and not line.startswith("```")][: self.count]
+        return parse_lessons(answer.text, self.count)
+
+
+MAX_LESSON = 300
+"""Characters: a lesson is a sentence, not a program."""
+
+
+def parse_lessons(text: str, count: int) -> list[str]:
+    """The lessons in a model's answer: its ``- `` bullet lines, outside code blocks, that
+    read as a sentence (three words or more, at most ``MAX_LESSON`` characters); at most
+    ``count``."""
+    lessons, fenced = [], False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("```"):
+            fenced = not fenced
+            continue
+        if fenced or not line.startswith(("- ", "* ")):
+            continue
+        lesson = line[2:].strip()
+        words = [w for w in lesson.split() if any(ch.isalpha() for ch in w)]
+        if len(words) >= 3 and len(lesson) <= MAX_LESSON:
+            lessons.append(lesson)
+    return lessons[:count]
