@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,13 +65,24 @@ def register(name: str) -> Callable[[OperatorFactory], OperatorFactory]:
     return add
 
 
+BUILTIN_PACKAGES = ("evo.genomes",)
+"""Packages of evo whose operators register when imported: imported at the first lookup,
+so a config may name them whatever else was imported before."""
+
+
+def _registry() -> dict[str, OperatorFactory]:
+    for package in BUILTIN_PACKAGES:
+        importlib.import_module(package)
+    return _OPERATORS
+
+
 def operator_names() -> list[str]:
-    """Names of all registered operators."""
-    return sorted(_OPERATORS)
+    """Names of all registered operators (evo's built-in ones included)."""
+    return sorted(_registry())
 
 
 def build_operator(name: str, **kwargs: Any) -> Operator:
     """Instantiate the operator registered as ``name``."""
-    operator = _OPERATORS[name](**kwargs)
+    operator = _registry()[name](**kwargs)
     operator.name = name
     return operator

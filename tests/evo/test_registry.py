@@ -31,3 +31,17 @@ def test_parameters_are_checked_by_name():
         registry.create("zdt1", {"nvar": 10})
     with pytest.raises(ConfigError, match="rejected the parameters: n_var must be"):
         registry.create("zdt1", {"n_var": 1})
+
+
+def test_built_in_operators_exist_without_importing_their_package_first():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from evo.variation import build_operator, operator_names;"
+        "assert 'evo.genomes' not in sys.modules;"
+        "assert {'skill_add', 'config_mutation', 'llm_fields'} <= set(operator_names());"
+        "print(build_operator('skill_add').name)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "skill_add", done.stderr
