@@ -193,17 +193,12 @@ def export_run(run_dir: Path) -> list[Path]:
 
 def _export_rounds(store: Store, run_dir: Path, out: Path) -> list[Path]:
     """A Red Queen run: ``rounds.parquet`` here, and every round's own tables."""
-    from evo.redqueen.driver import round_dir
-    from evo.redqueen.plots import rounds_frame
+    from evo.redqueen.driver import round_dirs
+    from evo.redqueen.frames import rounds_frame
 
     try:
         path = out / "rounds.parquet"
         rounds_frame(store.meta("rounds", [])).write_parquet(path)
     finally:
         store.close()
-    written = [path]
-    index = 0
-    while (round_dir(run_dir, index) / "run.sqlite").exists():
-        written += export_run(round_dir(run_dir, index))
-        index += 1
-    return written
+    return [path] + [p for d in round_dirs(run_dir) for p in export_run(d)]

@@ -169,9 +169,10 @@ def plot_run(run_dir: Path) -> list[Path]:
     store = Store.in_dir(run_dir)
     if store.meta("driver") == "red_queen":
         store.close()
+        from evo.redqueen.driver import round_dirs
         from evo.redqueen.plots import plot_red_queen
 
-        return plot_red_queen(run_dir)
+        return plot_red_queen(run_dir) + [p for d in round_dirs(run_dir) for p in plot_run(d)]
     try:
         objectives = store.meta("objectives", [])
         archive = store.meta("config")["selection"].get("archive")

@@ -44,6 +44,14 @@ def round_dir(run_dir: Path, index: int) -> Path:
     return run_dir / f"round-{index:02d}"
 
 
+def round_dirs(run_dir: Path) -> list[Path]:
+    """Directories of the rounds begun so far, in order."""
+    dirs = []
+    while (round_dir(run_dir, len(dirs)) / DB_NAME).exists():
+        dirs.append(round_dir(run_dir, len(dirs)))
+    return dirs
+
+
 def is_red_queen(run_dir: Path) -> bool:
     """Whether ``run_dir`` holds a Red Queen run (rather than a single run)."""
     store = Store.in_dir(run_dir)

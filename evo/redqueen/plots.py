@@ -1,4 +1,4 @@
-"""Figures and tables of a Red Queen run: champions against history, generality by round."""
+"""Figures of a Red Queen run: champions against history, generality by round."""
 
 from __future__ import annotations
 
@@ -8,28 +8,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from evo.redqueen.frames import rounds_frame
 from evo.store import Store
-
-
-def rounds_frame(rounds: list[dict[str, Any]]) -> pl.DataFrame:
-    """One row per round: champion, its objectives, mean score against earlier champions,
-    and its held-out (generality) objectives and descriptors."""
-    records = []
-    for r in rounds:
-        history = r["vs_history"]
-        record = {
-            "round": r["round"],
-            "champion": r["champion"],
-            "evaluations": r["evaluations"],
-            "vs_history_mean": float(np.mean(history)) if history else None,
-            "beats_history": sum(x > 0.5 for x in history) if history else None,
-        }
-        record |= {f"champion_{k}": v for k, v in r["objectives"].items()}
-        generality = r.get("generality") or {}
-        record |= {f"heldout_{k}": v for k, v in generality.get("objectives", {}).items()}
-        record |= {f"heldout_{k}": v for k, v in generality.get("descriptors", {}).items()}
-        records.append(record)
-    return pl.DataFrame(records, infer_schema_length=None) if records else pl.DataFrame()
 
 
 def champion_matrix(ax: Any, rounds: list[dict[str, Any]]) -> None:
@@ -91,14 +71,11 @@ def generality_curve(
 
 
 def plot_red_queen(run_dir: Path) -> list[Path]:
-    """Top-level figures plus each round's own figures."""
+    """The run's own figures (each round's are ``evo.plots.plot_run``'s)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from evo.plots import plot_run
-    from evo.redqueen.driver import round_dir
 
     store = Store.in_dir(run_dir)
     try:
@@ -121,8 +98,4 @@ def plot_red_queen(run_dir: Path) -> list[Path]:
         fig.savefig(path, dpi=120)
         plt.close(fig)
         written.append(path)
-    index = 0
-    while (round_dir(run_dir, index) / "run.sqlite").exists():
-        written += plot_run(round_dir(run_dir, index))
-        index += 1
     return written
