@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -14,8 +14,18 @@ from evo.records import genome_id
 from evo.selection.base import Member
 from problems.agent_config import scoring
 
-if TYPE_CHECKING:
-    from problems.agent_config.adapter import AgentConfigProblem
+
+class Measured(Protocol):
+    """What the held-out report needs of the agent-config problem."""
+
+    cost: str
+    heldout: list[tuple[str, Any]]
+    heldout_curve: bool
+    seed_genome: Any
+
+    def run(self, genome: Any, tasks: Sequence[tuple[str, Any]]) -> list[scoring.TaskResult]:
+        """Run the genome's agent on ``(id, task)`` pairs."""
+        ...
 
 
 def best_member(members: Sequence[Member], cost: str) -> Member | None:
@@ -46,9 +56,7 @@ def _generation_bests(store: Any, cost: str) -> list[tuple[int, int, Member]]:
     return bests
 
 
-def report(
-    problem: AgentConfigProblem, run_dir: Path, population: Sequence[Member], store: Any
-) -> list[str]:
+def report(problem: Measured, run_dir: Path, population: Sequence[Member], store: Any) -> list[str]:
     """Measure, store (meta ``heldout`` and ``heldout_curve``) and summarize."""
     best = best_member(population, problem.cost)
     if best is None:
