@@ -25,7 +25,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from problems.corewar.layout import OBSERVATIONS, STATE_ROWS, core_typecode, queue_length
+from problems.corewar.layout import (
+    ARGUMENTS,
+    ENTRY,
+    OBSERVATIONS,
+    STATE_ROWS,
+    core_typecode,
+    queue_length,
+)
 
 HERE = Path(__file__).resolve().parent
 SOURCES = (
@@ -40,39 +47,6 @@ SOURCES = (
 )
 """What the library is built from: a change to any of them renames it."""
 DISABLE = "EVO_NO_AOT"
-ENTRY = "evo_corewar_play_rounds"
-"""The library's one exported symbol."""
-ARGUMENTS = (
-    ("instr", "i32*"),
-    ("a", "i32*"),
-    ("b", "i32*"),
-    ("offsets", "i64*"),
-    ("lengths", "i64*"),
-    ("starts", "i64*"),
-    ("positions", "i64*"),
-    ("starters", "i64*"),
-    ("pspace_index", "i64*"),
-    ("alive", "bool*"),
-    ("order", "i64*"),
-    ("observations", "i64*"),
-    ("core", "u16*"),
-    ("queue", "i32*"),
-    ("state", "i64*"),
-    ("written", "u8*"),
-    ("pspace", "i32*"),
-    ("last_result", "i32*"),
-    ("n", "i64"),
-    ("rounds", "i64"),
-    ("code_length", "i64"),
-    ("size", "i64"),
-    ("cycles", "i64"),
-    ("processes", "i64"),
-    ("psize", "i64"),
-    ("queue_length", "i64"),
-    ("track", "i64"),
-)
-"""The entry point's parameters in order: buffers (C arrays of the given element type)
-first, then integers. Returns the number of rounds played."""
 
 
 def cache_dir() -> Path:

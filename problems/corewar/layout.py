@@ -1,5 +1,5 @@
-"""How warriors enter the MARS kernels and what the kernels report, without numba or
-numpy (``evo battle`` runs on these alone).
+"""How warriors enter the MARS kernels and what the kernels report, and the compiled
+kernel's C entry point, without numba or numpy (``evo battle`` runs on these alone).
 
 An instruction is one integer below 2**14 packing opcode, modifier and both modes
 (``op << 9 | mod << 6 | amode << 3 | bmode``) beside its A and B numbers.
@@ -48,3 +48,38 @@ def queue_length(n: int, processes: int) -> int:
     """Process-queue slots a round of ``n`` warriors needs: the two-warrior loop's shared
     ring (a power of two of at least ``2 * processes``) or ``n`` queues of ``processes``."""
     return max(4, n) * processes
+
+
+ENTRY = "evo_corewar_play_rounds"
+"""The library's one exported symbol."""
+ARGUMENTS = (
+    ("instr", "i32*"),
+    ("a", "i32*"),
+    ("b", "i32*"),
+    ("offsets", "i64*"),
+    ("lengths", "i64*"),
+    ("starts", "i64*"),
+    ("positions", "i64*"),
+    ("starters", "i64*"),
+    ("pspace_index", "i64*"),
+    ("alive", "bool*"),
+    ("order", "i64*"),
+    ("observations", "i64*"),
+    ("core", "u16*"),
+    ("queue", "i32*"),
+    ("state", "i64*"),
+    ("written", "u8*"),
+    ("pspace", "i32*"),
+    ("last_result", "i32*"),
+    ("n", "i64"),
+    ("rounds", "i64"),
+    ("code_length", "i64"),
+    ("size", "i64"),
+    ("cycles", "i64"),
+    ("processes", "i64"),
+    ("psize", "i64"),
+    ("queue_length", "i64"),
+    ("track", "i64"),
+)
+"""The entry point's parameters in order: buffers (C arrays of the given element type)
+first, then integers. Returns the number of rounds played."""

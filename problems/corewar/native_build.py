@@ -16,8 +16,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-from problems.corewar.compiled import ARGUMENTS, ENTRY
-from problems.corewar.layout import OBSERVATIONS, STATE_ROWS
+from problems.corewar.layout import ARGUMENTS, ENTRY, OBSERVATIONS, STATE_ROWS
 
 
 def _entry():  # noqa: ANN202 - a numba CFunc
