@@ -21,6 +21,9 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="evo battle", description="Battle Redcode warriors (pMARS -b compatible)."
     )
+    p.add_argument(
+        "-b", dest="brief", action="store_true", help="brief mode (always on; for pMARS lines)"
+    )
     p.add_argument("-r", dest="rounds", type=int, default=1, help="rounds to play [1]")
     p.add_argument(
         "-F",

@@ -127,6 +127,15 @@ def test_other_settings_are_accepted(evo_cli):
     assert small.stdout.splitlines()[-1].startswith("Results: ")
 
 
+def test_a_pmars_command_line_is_drop_in(evo_cli):
+    """`pmars -b -r 20 a b` works as `evo battle -b -r 20 a b`, with the same output."""
+    w = [str(REPO / "problems" / "corewar" / "seeds" / f"{n}.red") for n in ("dwarf", "imp")]
+    brief = evo_cli("battle", "-b", "-r", "20", "-F", "2000", *w)
+    plain = evo_cli("battle", "-r", "20", "-F", "2000", *w)
+    assert brief.returncode == 0, brief.stderr
+    assert brief.stdout == plain.stdout and "Results: " in brief.stdout
+
+
 def test_a_reader_that_goes_away_ends_the_battle_quietly():
     """As `evo battle ... | head -1`: no traceback when stdout's reader has gone."""
     warrior = str(COREWAR / "warriors" / "examples" / "rave.red")
