@@ -168,12 +168,34 @@ def reopen_run_dir(
                 raise ConfigError(
                     f"--set {text!r}: only {', '.join(allowed)} can change when resuming"
                 )
-        return store, lock, validate(apply_overrides(data, overrides), f"{run_dir}/{DB_NAME}")
+        config = validate(apply_overrides(data, overrides), f"{run_dir}/{DB_NAME}")
+        if overrides:
+            check_budget_not_spent(store, config)
+        return store, lock, config
     except BaseException:
         store.close()
         if lock is not None:
             lock.close()
         raise
+
+
+def check_budget_not_spent(store: Store, config: ExperimentConfig) -> None:
+    """Refuse a resumed budget below the work already done (it would silently lower the
+    stored budget and stop at once)."""
+    done = store.evaluation_count()
+    limit = config.budget.evaluations
+    if limit is not None and done > 0 and limit <= done:
+        raise ConfigError(
+            f"--set budget.evaluations={limit}: the run has already done {done} evaluations;"
+            f" give more than {done} to continue it"
+        )
+    last = store.last_generation()
+    generations = config.budget.generations
+    if generations is not None and last is not None and generations <= last["generation"] + 1:
+        raise ConfigError(
+            f"--set budget.generations={generations}: the run has already done"
+            f" {last['generation'] + 1} generations; give more to continue it"
+        )
 
 
 def save_config(run_dir: Path, store: Store, config: ExperimentConfig) -> None:

@@ -128,6 +128,10 @@ def test_a_run_directory_is_never_overwritten(evo_cli, experiment, tmp_path):
     assert "only budget.*, llm.budget.* can change" in bad(
         evo_cli("resume", str(run_dir), "--set", "population.size=3")
     )
+    assert "already done 200 evaluations; give more than 200" in bad(
+        evo_cli("resume", str(run_dir), "--set", "budget.evaluations=50")
+    )
+    assert "evaluations: 200" in (run_dir / "config.yaml").read_text()
 
 
 def test_a_refused_resume_changes_nothing(evo_cli, experiment, tmp_path):
