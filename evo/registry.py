@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import sysconfig
 from functools import lru_cache
 from importlib.metadata import entry_points
 from typing import Any
@@ -35,14 +36,48 @@ def resolve(spec: str) -> type[Problem]:
     module_name, _, attr = path.partition(":")
     try:
         module = importlib.import_module(module_name)
-    except ImportError as exc:
+    except SyntaxError as exc:
         raise ProblemNotFound(
-            f"problem {spec!r}: cannot import module {module_name!r}: {exc}"
+            f"problem {spec!r}: {exc.filename}:{exc.lineno}: syntax error: {exc.msg}"
+        ) from None
+    except ModuleNotFoundError as exc:
+        hint = "" if exc.name != module_name else " (run evo from the directory that holds it)"
+        raise ProblemNotFound(
+            f"problem {spec!r}: cannot import module {module_name!r}: {exc}{hint}"
+        ) from None
+    except Exception as exc:  # the user's module raised while it was imported
+        raise ProblemNotFound(
+            f"problem {spec!r}: importing {module_name!r} raised {type(exc).__name__}: {exc}"
+            f" ({raised_at(exc)})"
         ) from None
     cls = getattr(module, attr, None)
+    where = getattr(module, "__file__", None) or module_name
+    if cls is None:
+        names = [
+            n for n, v in vars(module).items() if inspect.isclass(v) and issubclass(v, Problem)
+        ]
+        known = f"; its problems: {', '.join(names)}" if names else ""
+        raise ProblemNotFound(f"problem {spec!r}: {where} has no {attr!r}{known}")
     if not (inspect.isclass(cls) and issubclass(cls, Problem)):
-        raise ProblemNotFound(f"problem {spec!r}: {path} is not a subclass of evo.Problem")
+        kind = "a class" if inspect.isclass(cls) else f"a {type(cls).__name__}"
+        raise ProblemNotFound(
+            f"problem {spec!r}: {attr} in {where} is {kind}, not a subclass of evo.Problem"
+        )
     return cls
+
+
+def raised_at(exc: BaseException) -> str:
+    """``file:line`` of the innermost frame of ``exc`` in the user's code (not in the
+    standard library, installed packages or importlib)."""
+    library = {sysconfig.get_path("stdlib"), sysconfig.get_path("purelib")}
+    place = "unknown place"
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if not name.startswith("<") and not any(name.startswith(lib) for lib in library):
+            place = f"{name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return place
 
 
 def check_params(cls: type[Problem], params: dict[str, Any], where: str = "problem.params") -> None:

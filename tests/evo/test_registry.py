@@ -25,6 +25,29 @@ def test_unknown_problems_are_reported(spec, message):
         registry.resolve(spec)
 
 
+BROKEN = {
+    "syntax": ("def broken(:\n", r"broken_syntax.py:1: syntax error"),
+    "raises": (
+        "import os\n\nos.environ['NO_SUCH_VARIABLE_FOR_EVO']\n",
+        r"importing 'broken_raises' raised KeyError: 'NO_SUCH_VARIABLE_FOR_EVO' \(.*broken_raises.py:3\)",
+    ),
+    "missing": (
+        "from evo.testing.problems import Sphere\n",
+        r"broken_missing.py has no 'Problem'; its problems: Sphere",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+def test_a_broken_module_is_one_line_naming_file_and_line(kind, tmp_path, monkeypatch):
+    source, message = BROKEN[kind]
+    (tmp_path / f"broken_{kind}.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ProblemNotFound, match=message) as caught:
+        registry.resolve(f"broken_{kind}:Problem")
+    assert "\n" not in str(caught.value)
+
+
 def test_parameters_are_checked_by_name():
     assert registry.create("zdt1", {"n_var": 10}).n_var == 10
     with pytest.raises(ConfigError, match=r"problem.params.nvar: unknown parameter of ZDT1"):
