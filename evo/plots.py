@@ -159,8 +159,10 @@ def model_usage(ax: Any, calls: pl.DataFrame) -> None:
     ax.legend(fontsize="small")
 
 
-def plot_run(run_dir: Path) -> list[Path]:
-    """Write the standard figures of a run to ``run_dir/plots``; returns their paths."""
+def plot_run(run_dir: Path, skipped: list[str] | None = None) -> list[Path]:
+    """Write the standard figures of a run to ``run_dir/plots``; returns their paths. A
+    figure that cannot be drawn is left out, and why is added to ``skipped``."""
+    skipped = [] if skipped is None else skipped
     import matplotlib
 
     matplotlib.use("Agg")
@@ -172,7 +174,9 @@ def plot_run(run_dir: Path) -> list[Path]:
         from evo.redqueen.driver import round_dirs
         from evo.redqueen.plots import plot_red_queen
 
-        return plot_red_queen(run_dir) + [p for d in round_dirs(run_dir) for p in plot_run(d)]
+        return plot_red_queen(run_dir) + [
+            p for d in round_dirs(run_dir) for p in plot_run(d, skipped)
+        ]
     try:
         objectives = store.meta("objectives", [])
         archive = store.meta("config")["selection"].get("archive")
@@ -198,26 +202,30 @@ def plot_run(run_dir: Path) -> list[Path]:
         plt.close(fig)
         written.append(path)
 
-    if objectives and len(generations) and f"{objectives[0]['name']}_best" in generations.columns:
+    def evolution() -> Any:
         fig, axes = plt.subplots(
             1, len(objectives), figsize=(5 * len(objectives), 4), squeeze=False
         )
         for ax, objective in zip(axes[0], objectives, strict=True):
             evolution_curve(ax, generations, objective["name"], objective["direction"])
-        save(fig, "evolution")
-    if "hypervolume" in generations.columns and generations["hypervolume"].drop_nulls().len():
+        return fig
+
+    def hypervolume() -> Any:
         fig, ax = plt.subplots(figsize=(6, 4))
         hypervolume_curve(ax, generations, optimum)
-        save(fig, "hypervolume")
-    if len(objectives) >= 2 and len(populations):
+        return fig
+
+    def pareto_front() -> Any:
         fig, ax = plt.subplots(figsize=(6, 5))
         pareto_snapshots(ax, populations, objectives[0]["name"], objectives[1]["name"])
-        save(fig, "pareto_front")
-    if not ratings.is_empty():
+        return fig
+
+    def elo() -> Any:
         fig, ax = plt.subplots(figsize=(7, 4.5))
         elo_trajectories(ax, ratings)
-        save(fig, "elo")
-    if not calls.is_empty() and objectives:
+        return fig
+
+    def model_cost() -> Any:
         name, direction = objectives[0]["name"], objectives[0]["direction"]
         values = finished.with_columns(
             pl.col("objectives")
@@ -227,22 +235,43 @@ def plot_run(run_dir: Path) -> list[Path]:
         fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
         cost_curve(axes[0], calls, values, name, direction)
         model_usage(axes[1], calls)
-        save(fig, "model_cost")
-    if archive and len(archive["descriptors"]) >= 2 and objectives and len(populations):
+        return fig
+
+    def behaviour() -> Any:
         last = populations.filter(pl.col("generation") == populations["generation"].max())
         fig, ax = plt.subplots(figsize=(6, 5))
-        behaviour_map(
-            ax,
-            last,
-            archive["descriptors"],
-            archive["ranges"],
-            archive["bins"],
-            objectives[0]["name"],
-        )
-        save(fig, "behaviour_map")
+        descriptors, ranges, bins = archive["descriptors"], archive["ranges"], archive["bins"]
+        behaviour_map(ax, last, descriptors, ranges, bins, objectives[0]["name"])
+        return fig
+
+    has_ok = bool(len(finished))
+    figures = {
+        "evolution": (objectives and len(generations) and has_ok, evolution),
+        "hypervolume": (
+            "hypervolume" in generations.columns and generations["hypervolume"].drop_nulls().len(),
+            hypervolume,
+        ),
+        "pareto_front": (len(objectives) >= 2 and len(populations) and has_ok, pareto_front),
+        "elo": (not ratings.is_empty(), elo),
+        "model_cost": (not calls.is_empty() and objectives, model_cost),
+        "behaviour_map": (
+            archive and len(archive["descriptors"]) >= 2 and objectives and has_ok,
+            behaviour,
+        ),
+    }
+    for name, (wanted, draw) in figures.items():
+        if not wanted:
+            continue
+        try:
+            save(draw(), name)
+        except Exception as exc:  # one figure that cannot be drawn never stops the rest
+            plt.close("all")
+            skipped.append(f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
     store = Store.in_dir(run_dir)
     try:
         written += _problem_class(store).figures(store, out)
+    except Exception as exc:
+        skipped.append(f"the problem's figures: {type(exc).__name__}: {exc}")
     finally:
         store.close()
     return written

@@ -54,7 +54,9 @@ def resolve(spec: str) -> type[Problem]:
     where = getattr(module, "__file__", None) or module_name
     if cls is None:
         names = [
-            n for n, v in vars(module).items() if inspect.isclass(v) and issubclass(v, Problem)
+            n
+            for n, v in vars(module).items()
+            if inspect.isclass(v) and issubclass(v, Problem) and v is not Problem
         ]
         known = f"; its problems: {', '.join(names)}" if names else ""
         raise ProblemNotFound(f"problem {spec!r}: {where} has no {attr!r}{known}")

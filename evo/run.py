@@ -19,6 +19,7 @@ from evo.config.loading import apply_overrides
 from evo.engine import Engine, GenerationSummary
 from evo.errors import ConfigError, RunDirError
 from evo.evaluation import Evaluator, ProblemRef, make_runner
+from evo.preflight import check_adapter
 from evo.problem import Problem
 from evo.records import Evaluation
 from evo.sandbox import sweep
@@ -56,6 +57,7 @@ class Run:
         """Start a new run in ``run_dir`` (default ``results/<name>-<timestamp>``)."""
         problem = registry.create(config.problem.name, config.problem.params)
         check_model_keys(config)
+        check_adapter(problem, config.seed, config.evaluation.timeout)
         run_dir, store, lock = new_run_dir(config, run_dir)
         store.set_meta(
             "objectives", [{"name": o.name, "direction": o.direction} for o in problem.objectives]
@@ -266,7 +268,7 @@ def summarize(run: Run, reason: str) -> list[str]:
     """Closing lines of a run: why it stopped, counts, bests, hypervolume, ratings."""
     store, problem = run.store, run.problem
     last = store.last_generation()
-    counts = dict(store.db.execute("SELECT status, COUNT(*) FROM evaluations GROUP BY status"))
+    counts = store.status_counts()
     total = sum(counts.values())
     lines = [f"stopped: {reason}"]
     by_status = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
@@ -275,6 +277,10 @@ def summarize(run: Run, reason: str) -> list[str]:
     lines.append(
         f"evaluations: {total} ({by_status}); generations: {generations}; time: {elapsed:.1f} s"
     )
+    failed = total - counts.get("ok", 0)
+    if failed and failed * 2 >= total:
+        lines.append(f"{failed} of {total} evaluations failed; most often:")
+        lines += [f"  {count}x {reason}" for reason, count in store.failure_reasons(3)]
     for objective in problem.objectives:
         best = (last or {}).get("stats", {}).get("objectives", {}).get(objective.name, {})
         if best.get("best_ever") is not None:
@@ -302,7 +308,9 @@ def summarize(run: Run, reason: str) -> list[str]:
 
 def _best_line(run: Run) -> str:
     objective = run.problem.objectives[0]
-    valid = [m for m in run.engine.members() if m.evaluation.ok] or run.engine.members()
+    valid = [m for m in run.engine.members() if m.evaluation.ok]
+    if not valid:
+        return f"best by {objective.name}: none (no member evaluated ok)"
     pick = max if objective.direction == "max" else min
     best = pick(valid, key=lambda m: m.evaluation.objectives.get(objective.name, 0.0))
     genome = json.dumps(best.candidate.genome)

@@ -11,6 +11,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -273,6 +274,22 @@ class Store:
     def evaluated_ids(self) -> list[str]:
         """Ids of every evaluated candidate."""
         return [r[0] for r in self.db.execute("SELECT candidate_id FROM evaluations")]
+
+    def failure_reasons(self, top: int) -> list[tuple[str, int]]:
+        """The ``top`` most frequent reasons evaluations failed (first line of the
+        feedback, else the status), with their counts."""
+        reasons: Counter[str] = Counter()
+        for status, feedback in self.db.execute(
+            "SELECT status, feedback FROM evaluations WHERE status != 'ok'"
+        ):
+            text = (feedback or "").strip()
+            reasons[f"{status}: {text.splitlines()[0][:160]}" if text else status] += 1
+        return reasons.most_common(top)
+
+    def status_counts(self) -> dict[str, int]:
+        """Evaluations by status."""
+        rows = self.db.execute("SELECT status, COUNT(*) FROM evaluations GROUP BY status")
+        return dict(rows.fetchall())
 
     def evaluation_count(self) -> int:
         """Number of evaluations performed."""

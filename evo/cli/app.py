@@ -61,6 +61,7 @@ def _execute(run: Any, quiet: bool) -> None:
             with RunProgress(run.config, done, err, usage=usage) as progress:
                 reason = run.execute(progress.evaluation, progress.generation)
         lines = summarize(run, reason)
+        succeeded = run.store.status_counts().get("ok", 0)
     except KeyboardInterrupt:
         err.print(f"interrupted; continue with: evo resume {run.run_dir}")
         raise typer.Exit(130) from None
@@ -69,6 +70,9 @@ def _execute(run: Any, quiet: bool) -> None:
     for line in lines:
         print(line)
     _plot(run.run_dir)
+    if not succeeded:
+        err.print("error: no evaluation succeeded (reasons above)", markup=False)
+        raise typer.Exit(1)
 
 
 def _execute_rounds(driver: Any, quiet: bool) -> None:
@@ -104,11 +108,19 @@ def _execute_rounds(driver: Any, quiet: bool) -> None:
 
 
 def _plot(run_dir: Path) -> None:
+    """Draw a finished run's figures; what cannot be drawn is said, never raised."""
     from evo.plots import plot_run
 
-    paths = plot_run(run_dir)
+    skipped: list[str] = []
+    try:
+        paths = plot_run(run_dir, skipped)
+    except Exception as exc:  # a finished run is never turned into a traceback
+        print(f"plots: none drawn ({type(exc).__name__}: {exc})")
+        return
     if paths:
         print(f"plots: {paths[0].parent}")
+    for line in skipped:
+        print(f"plot skipped: {line}")
 
 
 @app.command()
@@ -180,11 +192,14 @@ def plot(run_dir: Annotated[Path, typer.Argument(help="Run directory.")]) -> Non
     from evo.plots import plot_run
 
     sys.path.insert(0, os.getcwd())
-    paths = plot_run(run_dir)
-    if not paths:
+    skipped: list[str] = []
+    paths = plot_run(run_dir, skipped)
+    if not paths and not skipped:
         err.print("nothing to plot yet (no completed generation)")
     for path in paths:
         out.print(str(path), markup=False)
+    for line in skipped:
+        err.print(f"plot skipped: {line}", markup=False)
 
 
 @app.command()

@@ -9,7 +9,6 @@ themselves become the lessons. Lessons are stored in the run and survive a resum
 from __future__ import annotations
 
 import json
-from collections import Counter
 from typing import Any
 
 from evo.llm import prompts
@@ -42,17 +41,6 @@ def operator_success(store: Any, objective: str, sign: float) -> dict[str, tuple
     return {k: (v[0], v[1]) for k, v in tally.items()}
 
 
-def recurring_failures(store: Any, top: int = 3) -> list[tuple[str, int]]:
-    """The most frequent failure reasons (first line, numbers kept)."""
-    reasons = Counter(
-        (feedback or status).splitlines()[0][:160]
-        for status, feedback in store.db.execute(
-            "SELECT status, feedback FROM evaluations WHERE status != 'ok'"
-        )
-    )
-    return reasons.most_common(top)
-
-
 def statistics(store: Any, objective: str, sign: float) -> list[str]:
     """Plain-language statistics of the history: the fallback lessons."""
     lines = []
@@ -61,7 +49,7 @@ def statistics(store: Any, objective: str, sign: float) -> list[str]:
             lines.append(
                 f"{operator}: {better} of {tried} children beat their parent ({better / tried:.0%})"
             )
-    for reason, count in recurring_failures(store):
+    for reason, count in store.failure_reasons(3):
         lines.append(f"recurring failure ({count}x): {reason}")
     rejected = store.db.execute(
         "SELECT error, COUNT(*) FROM llm_calls WHERE status = 'rejected' GROUP BY error"
