@@ -313,8 +313,12 @@ def _best_line(run: Run) -> str:
         return f"best by {objective.name}: none (no member evaluated ok)"
     pick = max if objective.direction == "max" else min
     best = pick(valid, key=lambda m: m.evaluation.objectives.get(objective.name, 0.0))
-    genome = json.dumps(best.candidate.genome)
-    genome = genome if len(genome) <= 120 else genome[:117] + "..."
+    genome = best.candidate.genome
+    if isinstance(genome, str) and "\n" in genome:
+        genome = f"({genome.count(chr(10)) + 1} lines)"  # a program: saved or exported
+    else:
+        genome = json.dumps(genome)
+        genome = genome if len(genome) <= 120 else genome[:117] + "..."
     values = ", ".join(f"{k} {v:.6g}" for k, v in best.evaluation.objectives.items())
     return f"best by {objective.name}: {best.id} ({values}) {genome}"
 

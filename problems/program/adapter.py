@@ -37,8 +37,8 @@ from problems.program.numbers import finite
 from problems.program.operators import crossover_programs, mutate_program, parses
 
 
-def load_evaluator(spec: str) -> Any:
-    """Instantiate the evaluator class named ``module:Class``."""
+def load_evaluator(spec: str, params: dict[str, Any] | None = None) -> Any:
+    """Instantiate the evaluator class named ``module:Class`` with ``params``."""
     module_name, _, attr = spec.partition(":")
     try:
         cls = getattr(importlib.import_module(module_name), attr)
@@ -46,7 +46,10 @@ def load_evaluator(spec: str) -> Any:
         raise ValueError(f"evaluator {spec!r} cannot be loaded: {exc}") from None
     if not inspect.isclass(cls) or not hasattr(cls, "evaluate"):
         raise ValueError(f"evaluator {spec!r} is not a class with evaluate(program_path)")
-    return cls()
+    try:
+        return cls(**(params or {}))
+    except TypeError as exc:
+        raise ValueError(f"evaluator {spec!r} rejected evaluator_params: {exc}") from None
 
 
 class ProgramProblem(Problem):
@@ -57,6 +60,7 @@ class ProgramProblem(Problem):
         initial_program: path of the starting program.
         cascade_threshold: stage-1 value of the first objective needed for stage 2.
         mutation_edits: maximum number of edits per mutation.
+        evaluator_params: keyword arguments of the evaluator's constructor.
     """
 
     name = "program"
@@ -68,9 +72,11 @@ class ProgramProblem(Problem):
         initial_program: str,
         cascade_threshold: float | None = None,
         mutation_edits: int = 2,
+        evaluator_params: dict[str, Any] | None = None,
     ) -> None:
         self.evaluator_spec = evaluator
-        self.evaluator = load_evaluator(evaluator)
+        self.evaluator_params = dict(evaluator_params or {})
+        self.evaluator = load_evaluator(evaluator, self.evaluator_params)
         path = Path(initial_program)
         if not path.is_file():
             raise ValueError(f"initial_program {initial_program!r} does not exist")
@@ -88,7 +94,7 @@ class ProgramProblem(Problem):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self.evaluator = load_evaluator(self.evaluator_spec)
+        self.evaluator = load_evaluator(self.evaluator_spec, self.evaluator_params)
 
     def describe(self) -> str:
         return str(getattr(self.evaluator, "description", "") or self.description)
