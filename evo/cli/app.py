@@ -45,7 +45,7 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _execute(run: Any, quiet: bool) -> None:
-    from evo.progress import RunProgress
+    from evo.progress import progress_for
     from evo.run import summarize
 
     try:
@@ -58,7 +58,7 @@ def _execute(run: Any, quiet: bool) -> None:
 
                 usage = functools.partial(usage_line, run.store)
             done = run.store.evaluation_count()
-            with RunProgress(run.config, done, err, usage=usage) as progress:
+            with progress_for(run.config, done, err, usage=usage) as progress:
                 reason = run.execute(progress.evaluation, progress.generation)
         lines = summarize(run, reason)
         succeeded = run.store.status_counts().get("ok", 0)
@@ -76,15 +76,15 @@ def _execute(run: Any, quiet: bool) -> None:
 
 
 def _execute_rounds(driver: Any, quiet: bool) -> None:
-    from evo.progress import RunProgress
+    from evo.progress import LogProgress, RunProgress, progress_for
 
-    shown: list[RunProgress] = []
+    shown: list[RunProgress | LogProgress] = []
 
     def next_round(index: int, run: Any) -> None:
         if shown:
             shown.pop().__exit__(None, None, None)
         if not quiet:
-            progress = RunProgress(
+            progress = progress_for(
                 run.config, run.store.evaluation_count(), err, label=f"round {index}"
             )
             shown.append(progress.__enter__())

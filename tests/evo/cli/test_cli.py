@@ -1,5 +1,7 @@
 """The `evo` command as a user runs it: real subprocesses, real run directories."""
 
+import re
+
 import polars as pl
 import pytest
 
@@ -169,3 +171,14 @@ def test_zdt1_experiment_reaches_five_percent_of_the_true_front(evo_cli, tmp_pat
     assert result.returncode == 0, result.stderr
     line = next(x for x in result.stdout.splitlines() if x.startswith("hypervolume:"))
     assert "reference point (1.1, 1.1)" in line and "(within 5%)" in line
+
+
+def test_a_redirected_run_logs_plain_progress_lines(evo_cli, experiment, tmp_path):
+    result = evo_cli("run", str(experiment), "--run-dir", str(tmp_path / "run"))
+    assert result.returncode == 0, result.stderr
+    first = result.stderr.splitlines()[0]
+    assert re.fullmatch(
+        r"gen 0 \| evaluations 20/200 \| [\d.]+ eval/s \| f1 [-\d.e]+, f2 [-\d.e]+, hv [\d.]+ \| eta \d+s",
+        first,
+    ), result.stderr
+    assert "\x1b[" not in result.stderr  # no terminal control codes in a log
