@@ -6,6 +6,8 @@ import contextlib
 import fcntl
 import fnmatch
 import json
+import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -142,6 +144,7 @@ def new_run_dir(config: ExperimentConfig, run_dir: Path | None) -> tuple[Path, S
     store = Store.in_dir(run_dir, create=True)
     store.set_meta("config", config.model_dump(mode="json"))
     store.set_meta("created", time.time())
+    store.set_meta("workdir", os.getcwd())  # where module:Class and relative paths resolve
     store.set_meta("status", "running")
     (run_dir / "config.yaml").write_text(dump_config(config))
     return run_dir, store, lock
@@ -198,6 +201,23 @@ def check_budget_not_spent(store: Store, config: ExperimentConfig) -> None:
             f"--set budget.generations={generations}: the run has already done"
             f" {last['generation'] + 1} generations; give more to continue it"
         )
+
+
+def enter_workdir(run_dir: Path, *, change_dir: bool) -> Path:
+    """Make the run's problem importable from anywhere: put the directory it was created
+    in on ``sys.path`` and, with ``change_dir``, work there (its relative paths are
+    relative to it). Returns ``run_dir`` made absolute first."""
+    run_dir = Path(run_dir).absolute()
+    store = Store.in_dir(run_dir)
+    try:
+        workdir = store.meta("workdir")
+    finally:
+        store.close()
+    if workdir and Path(workdir).is_dir():
+        sys.path.insert(0, workdir)
+        if change_dir:
+            os.chdir(workdir)
+    return run_dir
 
 
 def save_config(run_dir: Path, store: Store, config: ExperimentConfig) -> None:

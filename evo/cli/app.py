@@ -158,18 +158,20 @@ def resume(
 ) -> None:
     """Continue a stopped or killed run (``--set budget.X=...`` extends it)."""
     from evo.redqueen import RedQueen, is_red_queen
-    from evo.run import Run
+    from evo.run import Run, enter_workdir
 
     sys.path.insert(0, os.getcwd())
+    shown = run_dir
+    run_dir = enter_workdir(run_dir, change_dir=True)
     if is_red_queen(run_dir):
         driver = RedQueen.resume(run_dir, set_ or [])
-        print(f"resuming {run_dir} at round {len(driver.rounds())}")
+        print(f"resuming {shown} at round {len(driver.rounds())}")
         _execute_rounds(driver, quiet)
         return
     handle = Run.resume(run_dir, set_ or [])
     done = handle.store.evaluation_count()
     out.print(
-        f"resuming {run_dir} at generation {handle.engine.generation} ({done} evaluations done)",
+        f"resuming {shown} at generation {handle.engine.generation} ({done} evaluations done)",
         markup=False,
     )
     _execute(handle, quiet)
@@ -190,8 +192,10 @@ def export_command(run_dir: Annotated[Path, typer.Argument(help="Run directory."
 def plot(run_dir: Annotated[Path, typer.Argument(help="Run directory.")]) -> None:
     """Draw the run's figures to RUN_DIR/plots/*.png."""
     from evo.plots import plot_run
+    from evo.run import enter_workdir
 
     sys.path.insert(0, os.getcwd())
+    run_dir = enter_workdir(run_dir, change_dir=False)
     skipped: list[str] = []
     paths = plot_run(run_dir, skipped)
     if not paths and not skipped:

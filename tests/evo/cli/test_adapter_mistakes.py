@@ -117,3 +117,20 @@ def test_a_run_whose_evaluations_all_fail_says_why_and_exits_1(tmp_path, evo_cli
     assert (
         result.stderr.strip().splitlines()[-1] == "error: no evaluation succeeded (reasons above)"
     )
+
+
+def test_a_run_resumes_and_plots_from_any_directory(tmp_path, evo_cli):
+    """The run remembers where its module (and relative paths) came from."""
+    home = tmp_path / "project"
+    home.mkdir()
+    write_case(home, "class Mine(Base):\n    pass\n".replace("pass", "name = 'mine'"))
+    assert evo_cli("run", "mine.yaml", "--run-dir", "run", "-q", cwd=home).returncode == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = str(home / "run")
+    more = evo_cli("resume", run, "--set", "budget.evaluations=60", "-q", cwd=elsewhere)
+    assert more.returncode == 0, more.stderr
+    assert "evaluations: 60" in more.stdout
+    drawn = evo_cli("plot", run, cwd=elsewhere)
+    assert drawn.returncode == 0 and "evolution.png" in drawn.stdout, drawn.stderr
+    assert evo_cli("export", run, cwd=elsewhere).returncode == 0
