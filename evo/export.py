@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from evo.errors import RunDirError
 from evo.store import Store
 
 
@@ -173,14 +174,21 @@ TABLES = {
 }
 
 
-def export_run(run_dir: Path) -> list[Path]:
-    """Write every table of the run in ``run_dir`` to ``run_dir/export/<table>.parquet``."""
+def export_run(run_dir: Path, out: Path | None = None) -> list[Path]:
+    """Write every table of the run in ``run_dir`` to ``<out>/<table>.parquet`` (default
+    ``run_dir/export``)."""
     store = Store.in_dir(run_dir)
-    out = Path(run_dir) / "export"
-    out.mkdir(exist_ok=True)
+    out = Path(out) if out is not None else Path(run_dir) / "export"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        store.close()
+        raise RunDirError(
+            f"{out}: cannot write the export there ({exc.strerror}); use --out DIR"
+        ) from None
     written = []
     if store.meta("driver") == "red_queen":
-        return _export_rounds(store, Path(run_dir), out)
+        return _export_rounds(store, Path(run_dir), out, chosen=out != Path(run_dir) / "export")
     try:
         for name, table in TABLES.items():
             path = out / f"{name}.parquet"
@@ -191,8 +199,9 @@ def export_run(run_dir: Path) -> list[Path]:
     return written
 
 
-def _export_rounds(store: Store, run_dir: Path, out: Path) -> list[Path]:
-    """A Red Queen run: ``rounds.parquet`` here, and every round's own tables."""
+def _export_rounds(store: Store, run_dir: Path, out: Path, chosen: bool) -> list[Path]:
+    """A Red Queen run: ``rounds.parquet`` in ``out``, and every round's own tables (in
+    ``out/round-NN`` when ``out`` was ``chosen``, else in each round's directory)."""
     from evo.redqueen.driver import round_dirs
     from evo.redqueen.frames import rounds_frame
 
@@ -201,4 +210,6 @@ def _export_rounds(store: Store, run_dir: Path, out: Path) -> list[Path]:
         rounds_frame(store.meta("rounds", [])).write_parquet(path)
     finally:
         store.close()
-    return [path] + [p for d in round_dirs(run_dir) for p in export_run(d)]
+    return [path] + [
+        p for d in round_dirs(run_dir) for p in export_run(d, out / d.name if chosen else None)
+    ]

@@ -163,6 +163,11 @@ def reopen_run_dir(
     store = Store.in_dir(run_dir)
     lock = None
     try:
+        if store.read_only:
+            raise RunDirError(
+                f"{run_dir}: the run is read-only here (it can be exported and plotted,"
+                " not continued)"
+            )
         lock = lock_run_dir(run_dir)
         data = store.meta("config")
         if data is None:

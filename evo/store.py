@@ -8,6 +8,7 @@ moment loses at most the work in flight and never records an evaluation twice
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -73,17 +74,24 @@ class Store:
         if not create and not self.path.is_file():
             raise RunDirError(f"{self.path.parent}: not a run directory (no {DB_NAME})")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.read_only = not create and not (
+            os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+        )
+        if self.read_only:  # a run someone may read (export, plot) but not continue
+            self.db = self._open_read_only()
+        else:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._writing = threading.RLock()  # the model client's thread writes too
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        if not self.read_only:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=10000")
         if create:
             self.db.executescript(SCHEMA)
             self.set_meta("schema_version", SCHEMA_VERSION)
         elif self.meta("schema_version") is None:
             raise RunDirError(f"{self.path}: not an evo run database")
-        else:
+        elif not self.read_only:
             self._add_missing_columns()
 
     def _add_missing_columns(self) -> None:
@@ -91,6 +99,17 @@ class Store:
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(llm_calls)")}
         if "child_id" not in columns:
             self.db.execute("ALTER TABLE llm_calls ADD COLUMN child_id TEXT")
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A read-only connection; where SQLite cannot share a WAL database read-only
+        (no -shm file to use), the file is read as immutable (its -wal is not read)."""
+        uri = self.path.absolute().as_uri()
+        try:
+            db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+            db.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+            return db
+        except sqlite3.OperationalError:
+            return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
 
     @classmethod
     def in_dir(cls, run_dir: str | Path, *, create: bool = False) -> Store:

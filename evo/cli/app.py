@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -40,8 +42,25 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             for line in str(exc).splitlines():
                 err.print(f"error: {line}", markup=False)
             raise typer.Exit(2) from None
+        except sqlite3.DatabaseError as exc:  # damaged, unreadable or full: never a traceback
+            err.print(f"error: the run store failed: {exc} ({_store_hint(exc)})", markup=False)
+            raise typer.Exit(2) from None
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            err.print(f"error: {exc.filename or 'a file'}: the disk is full", markup=False)
+            raise typer.Exit(2) from None
 
     return wrapper
+
+
+def _store_hint(exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "full" in text:
+        return "free some disk space, then `evo resume` loses nothing committed"
+    if "readonly" in text or "read-only" in text:
+        return "the run directory or its run.sqlite is not writable"
+    return "run.sqlite is damaged; the committed part may still export"
 
 
 def _execute(run: Any, quiet: bool) -> None:
@@ -179,11 +198,16 @@ def resume(
 
 @app.command("export")
 @user_errors
-def export_command(run_dir: Annotated[Path, typer.Argument(help="Run directory.")]) -> None:
-    """Write the run's tables to RUN_DIR/export/*.parquet."""
+def export_command(
+    run_dir: Annotated[Path, typer.Argument(help="Run directory.")],
+    to: Annotated[
+        Path | None, typer.Option("--out", help="Where to write (default RUN_DIR/export).")
+    ] = None,
+) -> None:
+    """Write the run's tables to RUN_DIR/export/*.parquet (or --out DIR)."""
     from evo.export import export_run
 
-    for path in export_run(run_dir):
+    for path in export_run(run_dir, to):
         out.print(str(path), markup=False)
 
 
