@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,20 +14,29 @@ from evo.problem import Problem
 from evo.store import Store
 
 
-def evolution_curve(ax: Any, generations: pl.DataFrame, objective: str, direction: str) -> None:
-    """Best and median of ``objective`` in the population against evaluations."""
+def evolution_curve(
+    ax: Any,
+    generations: pl.DataFrame,
+    objective: str,
+    direction: str,
+    resumes: Sequence[int] = (),
+) -> None:
+    """Best and median of ``objective`` in the population, and the best so far, against
+    evaluations; a dotted line where the run was resumed."""
     x = generations["evaluations"]
-    ax.plot(x, generations[f"{objective}_best"], label="best", color="C0")
-    ax.plot(x, generations[f"{objective}_median"], label="median", color="C1", linestyle="--")
+    ax.plot(x, generations[f"{objective}_median"], label="median", color="C1", linewidth=1)
+    ax.plot(x, generations[f"{objective}_best"], label="best now", color="C0", linewidth=1)
     if f"{objective}_best_ever" in generations.columns:
         ax.plot(
             x,
             generations[f"{objective}_best_ever"],
             label="best so far",
-            color="C2",
-            linewidth=0.8,
-            alpha=0.7,
+            color="k",
+            linestyle="--",
+            linewidth=1.6,
+            zorder=3,
         )
+    _mark_resumes(ax, resumes)
     ax.set_xlabel("evaluations")
     ax.set_ylabel(f"{objective} ({direction})")
     ax.set_title(f"{objective}")
@@ -34,39 +44,85 @@ def evolution_curve(ax: Any, generations: pl.DataFrame, objective: str, directio
     ax.grid(alpha=0.3)
 
 
-def hypervolume_curve(ax: Any, generations: pl.DataFrame, optimum: float | None = None) -> None:
-    """Hypervolume of the population against evaluations, with the true front's if known."""
+def _mark_resumes(ax: Any, resumes: Sequence[int]) -> None:
+    for k, at in enumerate(resumes):
+        ax.axvline(at, color="grey", linestyle=":", label="resumed" if k == 0 else None)
+
+
+def hypervolume_curve(
+    ax: Any,
+    generations: pl.DataFrame,
+    optimum: float | None = None,
+    reference: Sequence[float] | None = None,
+    resumes: Sequence[int] = (),
+) -> None:
+    """Hypervolume of the population against evaluations, with the true front's if known
+    and the reference point it is measured from."""
     ax.plot(generations["evaluations"], generations["hypervolume"], color="C0", label="population")
     if optimum:
         ax.axhline(optimum, color="k", linestyle=":", label="true front")
         ax.axhline(0.95 * optimum, color="grey", linestyle=":", linewidth=0.8, label="95%")
+    _mark_resumes(ax, resumes)
     ax.set_xlabel("evaluations")
     ax.set_ylabel("hypervolume")
-    ax.set_title("hypervolume")
+    where = f" (reference point {tuple(reference)})" if reference else ""
+    ax.set_title(f"hypervolume{where}")
     ax.legend(loc="lower right", fontsize="small")
     ax.grid(alpha=0.3)
 
 
+def nondominated(points: Any, signs: Sequence[float]) -> Any:
+    """Mask of the points (rows) no other point dominates; ``signs`` +1 maximise, -1
+    minimise each column."""
+    import numpy as np
+
+    scores = np.asarray(points, dtype=float) * np.asarray(signs, dtype=float)
+    keep = np.ones(len(scores), dtype=bool)
+    for i, row in enumerate(scores):
+        better = np.all(scores >= row, axis=1) & np.any(scores > row, axis=1)
+        keep[i] = not better.any()
+    return keep
+
+
 def pareto_snapshots(
-    ax: Any, populations: pl.DataFrame, x: str, y: str, snapshots: int = 5
+    ax: Any,
+    populations: pl.DataFrame,
+    x: str,
+    y: str,
+    directions: Sequence[str] = ("min", "min"),
+    snapshots: int = 5,
 ) -> None:
-    """The population in objective space at a few generations, early (light) to late (dark)."""
+    """The last generation's Pareto front, highlighted over the population at a few
+    earlier generations (light to dark); the axes fit the last generation."""
     import matplotlib as mpl
+    import numpy as np
 
     gens = populations["generation"].unique().sort().to_list()
     if not gens:
         return
     step = max(1, (len(gens) - 1) // max(snapshots - 1, 1))
-    chosen = sorted(set(gens[::step] + [gens[-1]]))
-    cmap = mpl.colormaps["viridis"]
-    for i, generation in enumerate(chosen):
+    earlier = sorted(set(gens[::step]) - {gens[-1]})
+    cmap = mpl.colormaps["Blues"]
+    for i, generation in enumerate(earlier):
         part = populations.filter(pl.col("generation") == generation).drop_nulls([x, y])
-        color = cmap(i / max(len(chosen) - 1, 1))
-        ax.scatter(part[x], part[y], s=8, color=color, label=f"gen {generation}")
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
-    ax.set_title("population over time")
-    ax.legend(loc="best", fontsize="small", markerscale=2)
+        color = cmap(0.3 + 0.5 * i / max(len(earlier) - 1, 1))
+        ax.scatter(part[x], part[y], s=6, color=color, label=f"gen {generation}")
+    last = populations.filter(pl.col("generation") == gens[-1]).drop_nulls([x, y])
+    points = np.column_stack([last[x].to_numpy(), last[y].to_numpy()])
+    signs = [1.0 if d == "max" else -1.0 for d in directions]
+    front = points[nondominated(points, signs)] if len(points) else points
+    front = front[np.argsort(front[:, 0])] if len(front) else front
+    ax.scatter(points[:, 0], points[:, 1], s=10, color="C1", label=f"gen {gens[-1]}")
+    ax.plot(front[:, 0], front[:, 1], "o-", color="C3", markersize=4, label="final front")
+    if len(points):
+        low, high = points.min(axis=0), points.max(axis=0)
+        pad = np.maximum((high - low) * 0.08, 1e-9)
+        ax.set_xlim(low[0] - pad[0], high[0] + pad[0])
+        ax.set_ylim(low[1] - pad[1], high[1] + pad[1])
+    ax.set_xlabel(f"{x} ({directions[0]})")
+    ax.set_ylabel(f"{y} ({directions[1]})")
+    ax.set_title(f"Pareto front at generation {gens[-1]} ({len(front)} points)")
+    ax.legend(loc="best", fontsize="small", markerscale=1.5)
     ax.grid(alpha=0.3)
 
 
@@ -181,6 +237,8 @@ def plot_run(run_dir: Path, skipped: list[str] | None = None) -> list[Path]:
         objectives = store.meta("objectives", [])
         archive = store.meta("config")["selection"].get("archive")
         optimum = store.meta("optimal_hypervolume")
+        reference = store.meta("hypervolume_reference")
+        resumes = store.meta("resumes", [])
         generations = export.generations(store)
         populations = export.populations(store)
         ratings = export.ratings(store)
@@ -207,17 +265,19 @@ def plot_run(run_dir: Path, skipped: list[str] | None = None) -> list[Path]:
             1, len(objectives), figsize=(5 * len(objectives), 4), squeeze=False
         )
         for ax, objective in zip(axes[0], objectives, strict=True):
-            evolution_curve(ax, generations, objective["name"], objective["direction"])
+            evolution_curve(ax, generations, objective["name"], objective["direction"], resumes)
         return fig
 
     def hypervolume() -> Any:
         fig, ax = plt.subplots(figsize=(6, 4))
-        hypervolume_curve(ax, generations, optimum)
+        hypervolume_curve(ax, generations, optimum, reference, resumes)
         return fig
 
     def pareto_front() -> Any:
         fig, ax = plt.subplots(figsize=(6, 5))
-        pareto_snapshots(ax, populations, objectives[0]["name"], objectives[1]["name"])
+        first, second = objectives[:2]
+        directions = (first["direction"], second["direction"])
+        pareto_snapshots(ax, populations, first["name"], second["name"], directions)
         return fig
 
     def elo() -> Any:

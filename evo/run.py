@@ -65,6 +65,8 @@ class Run:
             "objectives", [{"name": o.name, "direction": o.direction} for o in problem.objectives]
         )
         store.set_meta("optimal_hypervolume", problem.optimal_hypervolume)
+        reference = config.selection.reference_point or problem.hypervolume_reference
+        store.set_meta("hypervolume_reference", list(reference) if reference else None)
         try:
             return cls._open(run_dir, config, store, problem, lock)
         except BaseException:
@@ -82,6 +84,8 @@ class Run:
             check_model_keys(config)
             if overrides:
                 save_config(run_dir, store, config)
+            resumes = store.meta("resumes", [])
+            store.set_meta("resumes", [*resumes, store.evaluation_count()])  # for the plots
             return cls._open(run_dir, config, store, problem, lock)
         except BaseException:
             store.close()
