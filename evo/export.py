@@ -158,9 +158,30 @@ def populations(store: Store) -> pl.DataFrame:
     return frame.join(values, on="candidate_id", how="left")
 
 
+LLM_CALLS = {
+    "id": pl.Int64,
+    "time": pl.Float64,
+    "model": pl.String,
+    "operator": pl.String,
+    "candidate_id": pl.String,
+    "prompt_tokens": pl.Int64,
+    "completion_tokens": pl.Int64,
+    "cost": pl.Float64,
+    "latency": pl.Float64,
+    "status": pl.String,
+    "error": pl.String,
+    "generation": pl.Int64,
+    "attempt": pl.Int64,
+    "child_id": pl.String,
+}
+
+
 def llm_calls(store: Store) -> pl.DataFrame:
-    """One row per model call."""
-    return pl.read_database("SELECT * FROM llm_calls ORDER BY id", store.db)
+    """One row per model call (typed columns even when there was none)."""
+    columns = ", ".join(LLM_CALLS)
+    return pl.read_database(
+        f"SELECT {columns} FROM llm_calls ORDER BY id", store.db, schema_overrides=LLM_CALLS
+    )
 
 
 TABLES = {

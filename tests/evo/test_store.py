@@ -74,3 +74,13 @@ def test_a_store_of_an_earlier_evo_gains_the_new_columns(tmp_path):
     call = reopened.record_llm_call(model="m", status="ok", cost=0.0, latency=0.0)
     reopened.settle_llm_call(call, child="abc")
     assert reopened.db.execute("SELECT child_id FROM llm_calls").fetchall() == [("abc",)]
+
+
+def test_an_empty_llm_calls_export_has_typed_columns(tmp_path):
+    import polars as pl
+
+    from evo import export
+
+    frame = export.llm_calls(Store.in_dir(tmp_path, create=True))
+    assert frame.height == 0 and pl.Null not in frame.schema.dtypes()
+    assert frame.schema["cost"] == pl.Float64 and frame.schema["child_id"] == pl.String
