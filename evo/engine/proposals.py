@@ -106,7 +106,13 @@ def to_candidate(genome: Genome, **fields: object) -> Candidate:
     try:
         canonical_json(genome)
     except (TypeError, ValueError) as exc:
-        raise EvoError(f"a genome is not JSON-serialisable ({exc}): {genome!r:.200}") from None
+        source = {"mutation": "mutate()", "crossover": "crossover()", "seed": "seeds()"}
+        operator = str(fields.get("operator", "?"))
+        made_by = source.get(operator, f"the {operator} operator")
+        hint = " (convert numpy arrays with .tolist())" if "ndarray" in str(exc) else ""
+        raise EvoError(
+            f"{made_by} returned a genome that is not JSON data ({exc}){hint}: {genome!r:.200}"
+        ) from None
     return Candidate.new(genome, **fields)  # type: ignore[arg-type]
 
 
