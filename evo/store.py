@@ -120,7 +120,9 @@ class Store:
         try:
             return cls(run_dir / DB_NAME, create=create)
         except sqlite3.DatabaseError as exc:
-            raise RunDirError(f"{run_dir / DB_NAME}: not an evo run database ({exc})") from None
+            raise RunDirError(
+                f"{run_dir / DB_NAME}: damaged or not an evo run database ({exc})"
+            ) from None
 
     def close(self) -> None:
         """Close the connection."""
