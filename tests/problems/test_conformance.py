@@ -6,12 +6,21 @@ from evo import registry
 from evo.testing.conformance import CHECKS
 from evo.testing.problems import Sphere
 
+from support import REPO
+
 PROBLEMS = sorted(registry.registered())
+PARAMS = {  # problems that need parameters: a program problem gets circle packing's parts
+    "program": {
+        "evaluator": "problems.circle_packing.evaluator:CirclePackingEvaluator",
+        "initial_program": str(REPO / "problems" / "circle_packing" / "initial_program.py"),
+        "evaluator_params": {"time_limit": 5.0},
+    },
+}
 
 
 @pytest.fixture(scope="module", params=PROBLEMS)
 def problem(request):
-    return registry.create(request.param)
+    return registry.create(request.param, PARAMS.get(request.param))
 
 
 @pytest.mark.parametrize("check", list(CHECKS))
