@@ -71,19 +71,6 @@ def hypervolume_curve(
     ax.grid(alpha=0.3)
 
 
-def nondominated(points: Any, signs: Sequence[float]) -> Any:
-    """Mask of the points (rows) no other point dominates; ``signs`` +1 maximise, -1
-    minimise each column."""
-    import numpy as np
-
-    scores = np.asarray(points, dtype=float) * np.asarray(signs, dtype=float)
-    keep = np.ones(len(scores), dtype=bool)
-    for i, row in enumerate(scores):
-        better = np.all(scores >= row, axis=1) & np.any(scores > row, axis=1)
-        keep[i] = not better.any()
-    return keep
-
-
 def pareto_snapshots(
     ax: Any,
     populations: pl.DataFrame,
@@ -97,6 +84,8 @@ def pareto_snapshots(
     import matplotlib as mpl
     import numpy as np
 
+    from evo.selection.pareto import first_front
+
     gens = populations["generation"].unique().sort().to_list()
     if not gens:
         return
@@ -109,9 +98,9 @@ def pareto_snapshots(
         ax.scatter(part[x], part[y], s=6, color=color, label=f"gen {generation}")
     last = populations.filter(pl.col("generation") == gens[-1]).drop_nulls([x, y])
     points = np.column_stack([last[x].to_numpy(), last[y].to_numpy()])
-    signs = [1.0 if d == "max" else -1.0 for d in directions]
-    front = points[nondominated(points, signs)] if len(points) else points
-    front = front[np.argsort(front[:, 0])] if len(front) else front
+    minimised = points * [-1.0 if d == "max" else 1.0 for d in directions]
+    front = points[first_front(minimised)]
+    front = front[np.argsort(front[:, 0])]
     ax.scatter(points[:, 0], points[:, 1], s=10, color="C1", label=f"gen {gens[-1]}")
     ax.plot(front[:, 0], front[:, 1], "o-", color="C3", markersize=4, label="final front")
     if len(points):

@@ -55,11 +55,15 @@ class Run:
     finish_lines: list[str] = field(default_factory=list)
 
     @classmethod
-    def create(cls, config: ExperimentConfig, run_dir: Path | None = None) -> Run:
-        """Start a new run in ``run_dir`` (default ``results/<name>-<timestamp>``)."""
+    def create(
+        cls, config: ExperimentConfig, run_dir: Path | None = None, *, check: bool = True
+    ) -> Run:
+        """Start a new run in ``run_dir`` (default ``results/<name>-<timestamp>``), after
+        checking the problem adapter (``check``: a driver that already did may skip it)."""
         problem = registry.create(config.problem.name, config.problem.params)
         check_model_keys(config)
-        check_adapter(problem, config.seed, config.evaluation.timeout)
+        if check:
+            check_adapter(problem, config.seed, config.evaluation.timeout)
         run_dir, store, lock = new_run_dir(config, run_dir)
         store.set_meta(
             "objectives", [{"name": o.name, "direction": o.direction} for o in problem.objectives]
@@ -183,8 +187,7 @@ def reopen_run_dir(
                     f"--set {text!r}: only {', '.join(allowed)} can change when resuming"
                 )
         config = validate(apply_overrides(data, overrides), f"{run_dir}/{DB_NAME}")
-        if overrides:
-            check_budget_not_spent(store, config)
+        check_budget_not_spent(store, config, {text.split("=", 1)[0] for text in overrides})
         return store, lock, config
     except BaseException:
         store.close()
@@ -193,19 +196,24 @@ def reopen_run_dir(
         raise
 
 
-def check_budget_not_spent(store: Store, config: ExperimentConfig) -> None:
-    """Refuse a resumed budget below the work already done (it would silently lower the
-    stored budget and stop at once)."""
+def check_budget_not_spent(store: Store, config: ExperimentConfig, changed: set[str]) -> None:
+    """Refuse a budget set (``changed`` keys) at or below the work already done: it would
+    silently lower the stored budget and stop at once."""
     done = store.evaluation_count()
     limit = config.budget.evaluations
-    if limit is not None and done > 0 and limit <= done:
+    if "budget.evaluations" in changed and limit is not None and done > 0 and limit <= done:
         raise ConfigError(
             f"--set budget.evaluations={limit}: the run has already done {done} evaluations;"
             f" give more than {done} to continue it"
         )
     last = store.last_generation()
     generations = config.budget.generations
-    if generations is not None and last is not None and generations <= last["generation"] + 1:
+    if (
+        "budget.generations" in changed
+        and generations is not None
+        and last is not None
+        and generations <= last["generation"] + 1
+    ):
         raise ConfigError(
             f"--set budget.generations={generations}: the run has already done"
             f" {last['generation'] + 1} generations; give more to continue it"

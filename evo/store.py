@@ -368,10 +368,8 @@ class Store:
 
     def llm_totals(self) -> tuple[int, float]:
         """Calls made and dollars spent so far."""
-        calls, cost = self.db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(cost), 0) FROM llm_calls"
-        ).fetchone()
-        return int(calls), float(cost)
+        statuses, _, _, cost = self.llm_usage()
+        return sum(statuses.values()), cost
 
     def record_lessons(self, generation: int, source: str, lessons: list[str]) -> None:
         """Commit the lessons distilled at ``generation``."""

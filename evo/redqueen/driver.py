@@ -191,7 +191,7 @@ class RedQueen:
                     rounds[-1].get("carried", []) if rounds else [],
                     [g for r in rounds for g in r.get("league", [])],
                 )
-                run = Run.create(config, directory)
+                run = Run.create(config, directory, check=index == 0)
             try:
                 if on_round is not None:
                     on_round(index, run)

@@ -35,6 +35,15 @@ def nsga2_order(F: np.ndarray) -> np.ndarray:
     return np.asarray(order, dtype=int)
 
 
+def first_front(F: np.ndarray) -> np.ndarray:
+    """Indices of the rows of ``F`` (minimised) that no other row dominates."""
+    from pymoo.util.nds.non_dominated_sorting import NonDominatedSorting
+
+    if len(F) == 0:
+        return np.empty(0, dtype=int)
+    return np.sort(NonDominatedSorting().do(F, only_non_dominated_front=True))
+
+
 def hypervolume(F: np.ndarray, reference: np.ndarray) -> float:
     """Hypervolume dominated by the rows of ``F`` (minimised) up to ``reference``."""
     from pymoo.indicators.hv import HV
