@@ -1,8 +1,11 @@
-"""Checks of a problem adapter before a run starts: ``seeds`` gives JSON genomes and the
-first of them evaluates ok. Each mistake is one line naming the method at fault."""
+"""Checks of a problem adapter before a run starts: ``prepare`` runs, ``seeds`` gives JSON
+genomes and the first of them evaluates ok. Each mistake is one line naming the method at
+fault."""
 
 from __future__ import annotations
 
+import sys
+import threading
 from typing import Any
 
 import numpy as np
@@ -18,18 +21,40 @@ class AdapterError(EvoError):
     """A problem adapter broke its contract; the message names the method."""
 
 
+PREPARE_NOTICE = 3.0
+"""Seconds of ``prepare`` after which the user is told what the wait is."""
+
+
 def check_adapter(problem: Problem, seed: int, timeout: float) -> None:
-    """Raise ``AdapterError`` unless ``seeds`` and ``evaluate`` keep their contract."""
+    """Raise ``AdapterError`` unless ``prepare``, ``seeds`` and ``evaluate`` keep their
+    contract."""
+    prepare(problem)
     genomes = checked_seeds(problem, np.random.default_rng(seed))
     try:
         check_first_evaluation(problem, genomes[0], timeout)
     except AdapterError as exc:
-        if all(isinstance(g, int | float | str) for g in genomes):
+        if all(isinstance(g, int | float) for g in genomes):
             raise AdapterError(
                 f"{exc}; the genome was {genomes[0]!r}: did seeds() return one genome"
                 " instead of a list of genomes?"
             ) from None
         raise
+
+
+def prepare(problem: Problem) -> None:
+    """Run ``problem.prepare`` (no deadline); if it is slow, say on stderr what the wait is
+    (the first line of the method's docstring)."""
+    method = f"{type(problem).__name__}.prepare()"
+    what = (type(problem).prepare.__doc__ or "one-time set-up").strip().splitlines()[0]
+    notice = threading.Timer(
+        PREPARE_NOTICE, lambda: print(f"evo: {method}: {what}", file=sys.stderr, flush=True)
+    )
+    notice.daemon = True
+    notice.start()
+    try:
+        _call(method, problem.prepare)
+    finally:
+        notice.cancel()
 
 
 def checked_seeds(problem: Problem, rng: np.random.Generator) -> list[Genome]:

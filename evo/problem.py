@@ -40,6 +40,11 @@ class Problem:
         """Check, before a run starts, what is too costly to check in ``__init__`` (e.g.
         that reference files load); raise ``ValueError`` naming the problem. Optional."""
 
+    def prepare(self) -> None:
+        """Do one-time work that the first evaluation would otherwise pay under its
+        deadline (e.g. compiling kernels into a cache). Called once before a run
+        evaluates anything, with no deadline. Optional."""
+
     def seeds(self, rng: np.random.Generator, n: int) -> list[Genome]:
         """Return ``n`` initial genomes (fewer is allowed: the engine mutates them to fill)."""
         raise NotImplementedError

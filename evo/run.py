@@ -21,7 +21,7 @@ from evo.config.loading import apply_overrides
 from evo.engine import Engine, GenerationSummary
 from evo.errors import ConfigError, RunDirError
 from evo.evaluation import Evaluator, ProblemRef, make_runner
-from evo.preflight import check_adapter
+from evo.preflight import check_adapter, prepare
 from evo.problem import Problem
 from evo.records import Evaluation
 from evo.sandbox import sweep
@@ -86,6 +86,7 @@ class Run:
         try:
             problem = registry.create(config.problem.name, config.problem.params)
             check_model_keys(config)
+            prepare(problem)
             if overrides:
                 save_config(run_dir, store, config)
             resumes = store.meta("resumes", [])

@@ -25,6 +25,12 @@ def check_declaration(problem: Problem) -> None:
     assert problem.name and problem.description, "set the class attributes name and description"
 
 
+def check_prepare(problem: Problem) -> None:
+    """``prepare`` runs, and again (a resumed run calls it again), returning nothing."""
+    assert problem.prepare() is None, "prepare() returns nothing"
+    assert problem.prepare() is None
+
+
 def check_seeds(problem: Problem) -> None:
     """Seeds are JSON data, reproducible from the generator's seed, and evaluate ok."""
     first = problem.seeds(np.random.default_rng(0), 4)
@@ -92,6 +98,7 @@ def check_picklable(problem: Problem) -> None:
 
 CHECKS: dict[str, Check] = {
     "declaration": check_declaration,
+    "prepare": check_prepare,
     "seeds": check_seeds,
     "evaluate_deterministic": check_evaluate_deterministic,
     "variation": check_variation,

@@ -170,6 +170,14 @@ class CoreWar(Problem):
         """Every opponent must assemble."""
         self.opponent_set  # noqa: B018 (assembles, raising on a broken opponent)
 
+    def prepare(self) -> None:
+        """Compile the battle kernels (about a minute once per machine, then cached)."""
+        warrior = self.opponent_set[0].warrior
+        if self.scoring == "alive_share":
+            self._melee(warrior)
+        else:
+            self.gauntlet.subset(1, 1).play([warrior], observe=True)
+
     def describe(self) -> str:
         labels = ", ".join(o.label for o in self.opponent_set[:12])
         more = len(self.opponent_set) - 12

@@ -55,6 +55,10 @@ CASES = {
         "class Mine(Base):\n    def seeds(self, rng, n):\n        return list(rng.uniform(size=(n, 3)))\n",
         r"error: Mine\.seeds\(\) returned a genome that is not JSON data .*\.tolist\(\)",
     ),
+    "prepare raises": (
+        "class Mine(Base):\n    def prepare(self):\n        raise OSError('no compiler')\n",
+        r"error: Mine\.prepare\(\) raised OSError: no compiler \(.*mine\.py:\d+\)",
+    ),
     "a syntax error": ("class Mine(Base:\n    pass\n", r"error: .*mine\.py:\d+: syntax error"),
     "an exception at import": (
         "raise ImportError('needs a package you do not have')\n",
@@ -117,6 +121,23 @@ def test_a_run_whose_evaluations_all_fail_says_why_and_exits_1(tmp_path, evo_cli
     assert (
         result.stderr.strip().splitlines()[-1] == "error: no evaluation succeeded (reasons above)"
     )
+
+
+def test_a_slow_prepare_is_announced_and_not_held_to_the_evaluation_timeout(tmp_path, evo_cli):
+    """One-time set-up (a cold kernel cache) longer than evaluation.timeout is no error."""
+    body = (
+        "class Mine(Base):\n"
+        "    def prepare(self):\n"
+        '        """Fill the cache (slow once)."""\n'
+        "        import time\n"
+        "        time.sleep(4)\n"
+    )
+    write_case(tmp_path, body)
+    result = evo_cli(
+        "run", "mine.yaml", "--run-dir", "run", "-q", "--set", "evaluation.timeout=1", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "evo: Mine.prepare(): Fill the cache (slow once)." in result.stderr
 
 
 def test_a_run_resumes_and_plots_from_any_directory(tmp_path, evo_cli):
