@@ -49,10 +49,12 @@ CONFIG = REPO / "experiments" / "corewar_benchmark.yaml"
 HILL_OPERATORS = {"tune": 0.4, "compose": 0.15, "template": 0.1, "mutation": 0.35}
 
 
-def benchmark_config(seed: int, budget: int, sample: int | None) -> dict[str, Any]:
-    """The benchmark experiment with this seed and an evaluation budget (no time limit),
-    on ``sample`` training warriors when given (for quick checks)."""
-    data = yaml.safe_load(CONFIG.read_text())
+def benchmark_config(
+    seed: int, budget: int, sample: int | None, config: Path = CONFIG
+) -> dict[str, Any]:
+    """The benchmark experiment (``config``) with this seed and an evaluation budget (no
+    time limit), on ``sample`` training warriors when given (for quick checks)."""
+    data = yaml.safe_load(config.read_text())
     params = data["problem"]["params"]
     params["opponents_dir"] = str((REPO / params["opponents_dir"]).resolve())  # as from the repo
     params["placement_seed"] = seed
@@ -206,6 +208,9 @@ def main() -> None:
     parser.add_argument(
         "--methods", nargs="+", choices=["evo", *METHODS], default=["evo", *METHODS]
     )
+    parser.add_argument(
+        "--config", type=Path, default=CONFIG, help="evo's experiment; it scores every method"
+    )
     parser.add_argument("--out", type=Path, help="directory for the results (default: results/)")
     parser.add_argument("--sample", type=int, help="train on this many warriors (quick checks)")
     parser.add_argument(
@@ -219,7 +224,7 @@ def main() -> None:
     print(f"budget {args.budget} evaluations each, scored as corewar_benchmark.yaml scores")
     print(f"{'method':<11}{'seed':>5}{'train':>8}{'held-out':>16}  {'family':<34}{'time':>7}")
     for seed in args.seeds:
-        data = benchmark_config(seed, args.budget, args.sample)
+        data = benchmark_config(seed, args.budget, args.sample, args.config)
         problem = registry.create("corewar", data["problem"]["params"])
         assert isinstance(problem, CoreWar)
         heldout = HeldOut.of(
@@ -261,7 +266,11 @@ def main() -> None:
     for method in dict.fromkeys(r["method"] for r in rows):
         scores = [r["heldout"] for r in rows if r["method"] == method]
         print(f"{method}: mean held-out {np.mean(scores):.3f} over seeds {args.seeds}")
-    record = {"args": {**vars(args), "out": str(out)}, "results": rows, "seeds": references}
+    record = {
+        "args": {**vars(args), "out": str(out), "config": str(args.config)},
+        "results": rows,
+        "seeds": references,
+    }
     (out / "baselines.json").write_text(json.dumps(record, indent=1))
     plot(rows, references, out / "baselines.png")
     print(f"written: {out}")
