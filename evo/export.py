@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -11,26 +11,24 @@ from evo.errors import RunDirError
 from evo.store import Store
 
 
-def _keys(store: Store, column: str) -> list[str]:
-    """Every key used in a JSON column of the evaluations table, in first-seen order."""
+def _keys(rows: list[dict[str, Any]], column: str) -> list[str]:
+    """Every key used in a JSON column of the evaluations, in first-seen order."""
     names: dict[str, None] = {}
-    for (text,) in store.db.execute(f"SELECT {column} FROM evaluations"):
-        names.update(dict.fromkeys(json.loads(text)))
+    for row in rows:
+        names.update(dict.fromkeys(row[column]))
     return list(names)
 
 
 def candidates(store: Store) -> pl.DataFrame:
     """One row per candidate: id, operator, generation, island, parents, genome (JSON)."""
-    rows = store.db.execute(
-        "SELECT id, operator, generation, island, parents, genome FROM candidates ORDER BY rowid"
-    ).fetchall()
+    rows = store.candidate_rows()
     return pl.DataFrame(
         {
             "id": [r[0] for r in rows],
             "operator": [r[1] for r in rows],
             "generation": [r[2] for r in rows],
             "island": [r[3] for r in rows],
-            "parents": [json.loads(r[4]) for r in rows],
+            "parents": [r[4] for r in rows],
             "genome": [r[5] for r in rows],
         },
         schema={
@@ -47,26 +45,18 @@ def candidates(store: Store) -> pl.DataFrame:
 def evaluations(store: Store) -> pl.DataFrame:
     """One row per evaluation: order, status, one column per objective, one ``desc_<name>``
     column per behaviour descriptor, time, feedback."""
-    names = _keys(store, "objectives")
-    descriptors = _keys(store, "descriptors")
-    rows = store.db.execute(
-        "SELECT seq, candidate_id, generation, status, objectives, wall_time, feedback,"
-        " descriptors FROM evaluations ORDER BY seq"
-    ).fetchall()
+    rows = store.evaluation_log()
+    names = _keys(rows, "objectives")
+    descriptors = _keys(rows, "descriptors")
     data: dict[str, list] = {
-        "seq": [r[0] for r in rows],
-        "candidate_id": [r[1] for r in rows],
-        "generation": [r[2] for r in rows],
-        "status": [r[3] for r in rows],
+        key: [r[key] for r in rows] for key in ("seq", "candidate_id", "generation", "status")
     }
-    decoded = [json.loads(r[4]) for r in rows]
     for name in names:
-        data[name] = [values.get(name) for values in decoded]
-    described = [json.loads(r[7]) for r in rows]
+        data[name] = [r["objectives"].get(name) for r in rows]
     for name in descriptors:
-        data[f"desc_{name}"] = [values.get(name) for values in described]
-    data["wall_time"] = [r[5] for r in rows]
-    data["feedback"] = [r[6] for r in rows]
+        data[f"desc_{name}"] = [r["descriptors"].get(name) for r in rows]
+    data["wall_time"] = [r["wall_time"] for r in rows]
+    data["feedback"] = [r["feedback"] for r in rows]
     schema = (
         {"seq": pl.Int64, "candidate_id": pl.String, "generation": pl.Int64, "status": pl.String}
         | {n: pl.Float64 for n in names}
@@ -79,18 +69,14 @@ def evaluations(store: Store) -> pl.DataFrame:
 def generations(store: Store) -> pl.DataFrame:
     """One row per generation: cumulative evaluations, time, best/median per objective,
     best-ever per objective, hypervolume and best rating where defined."""
-    rows = store.db.execute(
-        "SELECT generation, evaluations, elapsed, stats, hypervolume FROM generations"
-        " ORDER BY generation"
-    ).fetchall()
     records = []
-    for generation, count, elapsed, stats_text, hv in rows:
-        stats = json.loads(stats_text)
+    for row in store.generations():
+        stats = row["stats"]
         record = {
-            "generation": generation,
-            "evaluations": count,
-            "elapsed": elapsed,
-            "hypervolume": hv,
+            "generation": row["generation"],
+            "evaluations": row["evaluations"],
+            "elapsed": row["elapsed"],
+            "hypervolume": row["hypervolume"],
             "best_rating": stats.get("best_rating"),
             "new": stats.get("new"),
             "matches": stats.get("matches"),
@@ -111,39 +97,38 @@ def generations(store: Store) -> pl.DataFrame:
 
 def matches(store: Store) -> pl.DataFrame:
     """Every match: generation, players, outcome for the first."""
-    return pl.read_database(
-        "SELECT generation, a, b, outcome FROM matches ORDER BY id",
-        store.db,
-        schema_overrides={
-            "generation": pl.Int64,
-            "a": pl.String,
-            "b": pl.String,
-            "outcome": pl.Float64,
+    played = store.matches()
+    return pl.DataFrame(
+        {
+            "generation": [m.generation for m in played],
+            "a": [m.a for m in played],
+            "b": [m.b for m in played],
+            "outcome": [m.outcome for m in played],
         },
+        schema={"generation": pl.Int64, "a": pl.String, "b": pl.String, "outcome": pl.Float64},
     )
 
 
 def ratings(store: Store) -> pl.DataFrame:
     """Rating of every living player (and reference) at the end of each generation."""
-    return pl.read_database(
-        "SELECT generation, candidate_id, rating, games FROM ratings ORDER BY generation, rating",
-        store.db,
-        schema_overrides={
+    return pl.DataFrame(
+        store.ratings(),
+        schema={
             "generation": pl.Int64,
             "candidate_id": pl.String,
             "rating": pl.Float64,
             "games": pl.Float64,
         },
+        orient="row",
     )
 
 
 def populations(store: Store) -> pl.DataFrame:
     """Members of the population after each generation, with their objective values."""
-    rows = store.db.execute("SELECT generation, population FROM generations ORDER BY generation")
     pairs = [
-        (g, i, cid)
-        for g, text in rows
-        for i, island in enumerate(json.loads(text))
+        (row["generation"], i, cid)
+        for row in store.generations()
+        for i, island in enumerate(row["population"])
         for cid in island
     ]
     frame = pl.DataFrame(
@@ -178,10 +163,7 @@ LLM_CALLS = {
 
 def llm_calls(store: Store) -> pl.DataFrame:
     """One row per model call (typed columns even when there was none)."""
-    columns = ", ".join(LLM_CALLS)
-    return pl.read_database(
-        f"SELECT {columns} FROM llm_calls ORDER BY id", store.db, schema_overrides=LLM_CALLS
-    )
+    return pl.DataFrame(store.llm_calls(), schema=LLM_CALLS)
 
 
 TABLES = {

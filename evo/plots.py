@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -232,10 +231,7 @@ def plot_run(run_dir: Path, skipped: list[str] | None = None) -> list[Path]:
         populations = export.populations(store)
         ratings = export.ratings(store)
         calls = export.llm_calls(store)
-        finished = pl.read_database(
-            "SELECT candidate_id, finished, objectives FROM evaluations WHERE status = 'ok'",
-            store.db,
-        )
+        finished = store.ok_finish_times()
     finally:
         store.close()
     out = Path(run_dir) / "plots"
@@ -276,10 +272,10 @@ def plot_run(run_dir: Path, skipped: list[str] | None = None) -> list[Path]:
 
     def model_cost() -> Any:
         name, direction = objectives[0]["name"], objectives[0]["direction"]
-        values = finished.with_columns(
-            pl.col("objectives")
-            .map_elements(lambda t: json.loads(t).get(name), return_dtype=pl.Float64)
-            .alias(name)
+        values = pl.DataFrame(
+            [(cid, at, scores.get(name)) for cid, at, scores in finished],
+            schema={"candidate_id": pl.String, "finished": pl.Float64, name: pl.Float64},
+            orient="row",
         )
         fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
         cost_curve(axes[0], calls, values, name, direction)

@@ -328,11 +328,7 @@ def summarize(run: Run, reason: str) -> list[str]:
     if last and last["hypervolume"] is not None:
         lines.append(_hypervolume_line(run, last["hypervolume"]))
     if run.engine.elo and last:
-        top = store.db.execute(
-            "SELECT candidate_id, rating, games FROM ratings WHERE generation = ? "
-            "ORDER BY rating DESC LIMIT 3",
-            (last["generation"],),
-        ).fetchall()
+        top = store.top_ratings(last["generation"], 3)
         ranked = ", ".join(f"{cid} {rating:.0f} ({games:.0f} games)" for cid, rating, games in top)
         lines.append(f"top ELO: {ranked}")
     if run.config.llm is not None:

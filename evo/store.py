@@ -61,6 +61,11 @@ CREATE TABLE IF NOT EXISTS lessons (
 CREATE INDEX IF NOT EXISTS matches_by_generation ON matches (generation);
 """
 
+LLM_CALL_COLUMNS = ("id", "time", "model", "operator", "candidate_id", "prompt_tokens",
+                    "completion_tokens", "cost", "latency", "status", "error", "generation",
+                    "attempt", "child_id")  # fmt: skip
+"""The columns of ``llm_calls``, in table order."""
+
 
 def _loads(text: str | None) -> Any:
     return json.loads(text) if text else {}
@@ -236,6 +241,15 @@ class Store:
             current = candidates.get(current.parents[0]) if current.parents else None
         return chain
 
+    def candidate_rows(self) -> list[tuple[str, str, int, int, list[str], str]]:
+        """Every candidate in the order it was stored: id, operator, generation, island,
+        parent ids, and the genome as its stored (canonical) JSON text."""
+        rows = self.db.execute(
+            "SELECT id, operator, generation, island, parents, genome FROM candidates"
+            " ORDER BY rowid"
+        )
+        return [(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+
     def children_counts(self) -> dict[str, int]:
         """How many candidates name each id as a parent."""
         counts: dict[str, int] = {}
@@ -292,6 +306,36 @@ class Store:
             for r in rows
         }
 
+    def evaluation_log(self) -> list[dict[str, Any]]:
+        """Every evaluation in the order it was recorded, as a dict: ``seq``,
+        ``candidate_id``, ``generation``, ``status`` (its text), ``objectives`` and
+        ``descriptors`` (decoded), ``wall_time``, ``feedback``."""
+        rows = self.db.execute(
+            "SELECT seq, candidate_id, generation, status, objectives, descriptors, wall_time,"
+            " feedback FROM evaluations ORDER BY seq"
+        )
+        return [
+            {
+                "seq": r[0],
+                "candidate_id": r[1],
+                "generation": r[2],
+                "status": r[3],
+                "objectives": _loads(r[4]),
+                "descriptors": _loads(r[5]),
+                "wall_time": r[6],
+                "feedback": r[7],
+            }
+            for r in rows
+        ]
+
+    def ok_finish_times(self) -> list[tuple[str, float, dict[str, float]]]:
+        """Every evaluation that ended ok: candidate id, when it finished (epoch seconds)
+        and its objective values."""
+        rows = self.db.execute(
+            "SELECT candidate_id, finished, objectives FROM evaluations WHERE status = 'ok'"
+        )
+        return [(cid, finished, _loads(objectives)) for cid, finished, objectives in rows]
+
     def evaluated_ids(self) -> list[str]:
         """Ids of every evaluated candidate."""
         return [r[0] for r in self.db.execute("SELECT candidate_id FROM evaluations")]
@@ -322,13 +366,30 @@ class Store:
         rows = self.db.execute("SELECT a, b, outcome, generation FROM matches ORDER BY id")
         return [Match(a, b, outcome, generation) for a, b, outcome, generation in rows]
 
+    def ratings(self) -> list[tuple[int, str, float, float]]:
+        """Every stored rating: generation, candidate id, rating and games played, by
+        generation then rating (lowest first)."""
+        rows = self.db.execute(
+            "SELECT generation, candidate_id, rating, games FROM ratings"
+            " ORDER BY generation, rating"
+        )
+        return rows.fetchall()
+
+    def top_ratings(self, generation: int, count: int) -> list[tuple[str, float, float]]:
+        """The ``count`` highest rated players at the end of ``generation``: candidate
+        id, rating and games played, best first."""
+        rows = self.db.execute(
+            "SELECT candidate_id, rating, games FROM ratings WHERE generation = ?"
+            " ORDER BY rating DESC LIMIT ?",
+            (generation, count),
+        )
+        return rows.fetchall()
+
     # model calls and lessons -----------------------------------------------
     def record_llm_call(self, **row: Any) -> int:
         """Commit one model call (one attempt): model, operator, tokens, cost, status...;
         returns its row id."""
-        columns = ("time", "model", "operator", "candidate_id", "prompt_tokens",
-                   "completion_tokens", "cost", "latency", "status", "error", "generation",
-                   "attempt")  # fmt: skip
+        columns = LLM_CALL_COLUMNS[1:-1]  # id is assigned, child_id set on settling
         values = [row.get(c) for c in columns]
         values[0] = values[0] or time.time()
         marks = ", ".join("?" * len(columns))
@@ -365,6 +426,22 @@ class Store:
             " COALESCE(SUM(cost), 0) FROM llm_calls"
         ).fetchone()
         return statuses, int(prompt), int(completion), float(cost)
+
+    def llm_calls(self) -> list[dict[str, Any]]:
+        """Every model call (one attempt each) in the order made, as a dict keyed by the
+        ``llm_calls`` column names (``LLM_CALL_COLUMNS``)."""
+        rows = self.db.execute(f"SELECT {', '.join(LLM_CALL_COLUMNS)} FROM llm_calls ORDER BY id")
+        return [dict(zip(LLM_CALL_COLUMNS, row, strict=True)) for row in rows]
+
+    def rejection_reasons(self, top: int) -> list[tuple[str | None, int]]:
+        """The ``top`` most frequent reasons model answers were rejected (``None`` where
+        none was recorded), with their counts, most frequent first."""
+        rows = self.db.execute(
+            "SELECT error, COUNT(*) FROM llm_calls WHERE status = 'rejected' GROUP BY error"
+            " ORDER BY COUNT(*) DESC LIMIT ?",
+            (top,),
+        )
+        return rows.fetchall()
 
     def llm_totals(self) -> tuple[int, float]:
         """Calls made and dollars spent so far."""
@@ -427,18 +504,33 @@ class Store:
                 ),
             )
 
-    def last_generation(self) -> dict[str, Any] | None:
-        """The newest completed generation row, decoded, or ``None``."""
-        row = self.db.execute(
-            "SELECT generation, evaluations, elapsed, population, stats, hypervolume, rng_state"
-            " FROM generations ORDER BY generation DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
-            return None
+    _GENERATION = "generation, evaluations, elapsed, population, stats, hypervolume"
+
+    @staticmethod
+    def _generation(row: tuple) -> dict[str, Any]:
         keys = ("generation", "evaluations", "elapsed", "population", "stats", "hypervolume")
         decoded = dict(zip(keys, row[:6], strict=True))
         decoded["population"] = json.loads(row[3])
         decoded["stats"] = json.loads(row[4])
+        return decoded
+
+    def generations(self) -> list[dict[str, Any]]:
+        """Every completed generation row, oldest first, decoded: ``generation``,
+        ``evaluations`` (cumulative), ``elapsed``, ``population`` (ids per island),
+        ``stats`` and ``hypervolume``."""
+        rows = self.db.execute(f"SELECT {self._GENERATION} FROM generations ORDER BY generation")
+        return [self._generation(row) for row in rows]
+
+    def last_generation(self) -> dict[str, Any] | None:
+        """The newest completed generation row, decoded as in :meth:`generations`, with
+        its ``rng_state``; ``None`` before the first."""
+        row = self.db.execute(
+            f"SELECT {self._GENERATION}, rng_state FROM generations"
+            " ORDER BY generation DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        decoded = self._generation(row)
         decoded["rng_state"] = json.loads(row[6])
         return decoded
 

@@ -8,31 +8,29 @@ themselves become the lessons. Lessons are stored in the run and survive a resum
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from evo.llm import prompts
 from evo.llm.client import BudgetExhausted, LLMClient, ModelFailure
+from evo.records import Status
 
 
 def operator_success(store: Any, objective: str, sign: float) -> dict[str, tuple[int, int]]:
     """Per operator: children evaluated, and how many beat their first parent."""
-    rows = store.db.execute(
-        "SELECT c.operator, c.parents, e.status, e.objectives FROM candidates c"
-        " JOIN evaluations e ON e.candidate_id = c.id WHERE c.operator != 'seed'"
-    ).fetchall()
-    scores = {
-        cid: json.loads(obj).get(objective)
-        for cid, obj in store.db.execute("SELECT candidate_id, objectives FROM evaluations")
-    }
+    evaluations = store.evaluations()
+    candidates = store.candidates(evaluations)
+    scores = {cid: e.objectives.get(objective) for cid, e in evaluations.items()}
     tally: dict[str, list[int]] = {}
-    for operator, parents, status, objectives in rows:
-        counts = tally.setdefault(operator, [0, 0])
+    for cid, evaluation in evaluations.items():
+        child = candidates.get(cid)
+        if child is None or child.operator == "seed":
+            continue
+        counts = tally.setdefault(child.operator, [0, 0])
         counts[0] += 1
-        parent = scores.get(json.loads(parents)[0]) if json.loads(parents) else None
-        value = json.loads(objectives).get(objective)
+        parent = scores.get(child.parents[0]) if child.parents else None
+        value = evaluation.objectives.get(objective)
         if (
-            status == "ok"
+            evaluation.status is Status.OK
             and parent is not None
             and value is not None
             and sign * value > sign * parent
@@ -51,11 +49,7 @@ def statistics(store: Any, objective: str, sign: float) -> list[str]:
             )
     for reason, count in store.failure_reasons(3):
         lines.append(f"recurring failure ({count}x): {reason}")
-    rejected = store.db.execute(
-        "SELECT error, COUNT(*) FROM llm_calls WHERE status = 'rejected' GROUP BY error"
-        " ORDER BY COUNT(*) DESC LIMIT 2"
-    ).fetchall()
-    for error, count in rejected:
+    for error, count in store.rejection_reasons(2):
         lines.append(f"model answers rejected ({count}x): {error[:160]}")
     return lines
 

@@ -42,12 +42,10 @@ def best_member(members: Sequence[Member], cost: str) -> Member | None:
 
 
 def _generation_bests(store: Any, cost: str) -> list[tuple[int, int, Member]]:
-    rows = store.db.execute(
-        "SELECT generation, evaluations, population FROM generations ORDER BY generation"
-    ).fetchall()
     bests = []
-    for generation, count, population in rows:
-        ids = [cid for island in json.loads(population) for cid in island]
+    for row in store.generations():
+        generation, count = row["generation"], row["evaluations"]
+        ids = [cid for island in row["population"] for cid in island]
         candidates, evaluations = store.candidates(ids), store.evaluations(ids)
         members = [Member(candidates[i], evaluations[i]) for i in ids if i in evaluations]
         best = best_member(members, cost)
