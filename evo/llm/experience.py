@@ -50,7 +50,7 @@ def statistics(store: Any, objective: str, sign: float) -> list[str]:
     for reason, count in store.failure_reasons(3):
         lines.append(f"recurring failure ({count}x): {reason}")
     for error, count in store.rejection_reasons(2):
-        lines.append(f"model answers rejected ({count}x): {error[:160]}")
+        lines.append(f"model answers rejected ({count}x): {(error or 'no reason recorded')[:160]}")
     return lines
 
 
