@@ -504,12 +504,13 @@ class Store:
                 ),
             )
 
-    _GENERATION = "generation, evaluations, elapsed, population, stats, hypervolume"
+    _GENERATION_KEYS = ("generation", "evaluations", "elapsed", "population", "stats",
+                        "hypervolume")  # fmt: skip
+    _GENERATION = ", ".join(_GENERATION_KEYS)
 
-    @staticmethod
-    def _generation(row: tuple) -> dict[str, Any]:
-        keys = ("generation", "evaluations", "elapsed", "population", "stats", "hypervolume")
-        decoded = dict(zip(keys, row[:6], strict=True))
+    @classmethod
+    def _generation(cls, row: tuple) -> dict[str, Any]:
+        decoded = dict(zip(cls._GENERATION_KEYS, row[:6], strict=True))
         decoded["population"] = json.loads(row[3])
         decoded["stats"] = json.loads(row[4])
         return decoded
